@@ -1,0 +1,2 @@
+//! `hearth`: the command-line tool.
+fn main() {}

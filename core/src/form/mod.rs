@@ -1,0 +1,1 @@
+//! Questionnaires as data, answers, validation and the expression language.

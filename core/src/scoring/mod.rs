@@ -1,0 +1,1 @@
+//! Poverty standards as data, indicators, classification and aggregates.
