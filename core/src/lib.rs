@@ -7,3 +7,4 @@
 
 pub mod form;
 pub mod scoring;
+pub mod units;
