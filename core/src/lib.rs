@@ -5,6 +5,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod clock;
+pub mod error;
 pub mod form;
+pub mod household;
+pub mod identity;
 pub mod scoring;
+pub mod store;
 pub mod units;
+
+pub use error::{Error, Result};

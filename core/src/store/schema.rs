@@ -1,0 +1,86 @@
+//! The schema and its migrations.
+//!
+//! Migrations are `core/sql/migrations/NNN_description.sql`, applied in order,
+//! each in one transaction that also sets `PRAGMA user_version` to its number.
+//! A database whose version is newer than [`VERSION`] is refused, untouched.
+//!
+//! ## What stays in clear, and why
+//!
+//! | column | why it is clear |
+//! |---|---|
+//! | row ids (UUIDs) | to address rows and bind sealed values to them |
+//! | `unit_code` | to list a village's households and check scope without unsealing |
+//! | `revision`, `updated_at`, `deleted`, `sv` | change tracking, tombstones, and the AAD |
+//! | user `certificate` | a public credential (name, role, scope, public keys) signed by the authority, needed before unlock for the sign-in list and to verify signatures |
+//! | `failed_attempts`, `locked_until`, KDF parameters | needed before unlock |
+//! | `units`, `unit_successions` | public administrative data |
+//! | `household_tokens` | blind-index tokens: keyed hashes that leak equality only |
+//!
+//! Everything else about a household — names, ID numbers, birth dates,
+//! address, phone, GPS, notes — lives in the sealed `record`.
+
+use rusqlite::{Connection, Transaction};
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order; a migration's number is its index + 1.
+const MIGRATIONS: &[(&str, &str)] = &[("001_init", include_str!("../../sql/migrations/001_init.sql"))];
+
+/// The schema version this build writes.
+pub const VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The database's `user_version`.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to [`VERSION`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found > i64::from(VERSION) {
+        return Err(Error::SchemaTooNew { found, supported: i64::from(VERSION) });
+    }
+    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        step(&tx, sql, i as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn step(tx: &Transaction<'_>, sql: &str, to: u32) -> Result<()> {
+    tx.execute_batch(sql)?;
+    tx.pragma_update(None, "user_version", to)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order() {
+        for (i, (name, _)) in MIGRATIONS.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:03}_", i + 1)), "{name} out of order");
+        }
+    }
+
+    #[test]
+    fn migrate_from_empty_reaches_version_and_is_idempotent() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        assert_eq!(version(&c).unwrap(), i64::from(VERSION));
+        migrate(&mut c).unwrap();
+        assert_eq!(version(&c).unwrap(), i64::from(VERSION));
+    }
+
+    #[test]
+    fn newer_schema_is_refused_and_left_untouched() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        let err = migrate(&mut c).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { found, .. } if found == i64::from(VERSION) + 1));
+        let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0);
+    }
+}

@@ -1,0 +1,131 @@
+//! Shared fixtures for the store's integration tests: a key provider, an
+//! authority, a clock, and a provisioned phone with an officer and a
+//! supervisor in Xã Xín Mần.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use hearth_core::clock::ManualClock;
+use hearth_core::household::{HouseholdDetails, Member, PartialDate, Relationship, Sex};
+use hearth_core::identity::{Authority, Role};
+use hearth_core::store::{KeyProvider, KeyProviderError, Pin, Store, StoreOptions};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+pub const XIN_MAN: &str = include_str!("../../testdata/units-xin-man.csv");
+pub const VILLAGES: &str = "code,name,level,parent_code,valid_from,valid_to\n\
+    01108-01,Thôn Nà Pó,village,01108,2025-07-01,\n\
+    01108-02,Thôn Ma Lì Sán,village,01108,2025-07-01,\n\
+    01096-01,Thôn Pà Vầy Sủ,village,01096,2025-07-01,\n";
+
+/// A key provider holding one fixed device secret.
+pub struct FixedKey(pub [u8; 32]);
+
+impl KeyProvider for FixedKey {
+    fn device_secret(&self, _store_id: &str) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
+        Ok(Zeroizing::new(self.0.to_vec()))
+    }
+}
+
+pub fn pin(s: &str) -> Pin {
+    Pin::new(s).unwrap()
+}
+
+pub struct Phone {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub authority: Authority,
+    pub clock: Arc<ManualClock>,
+    pub store: Store,
+    pub officer: Uuid,
+    pub supervisor: Uuid,
+}
+
+pub fn options(clock: &Arc<ManualClock>) -> StoreOptions {
+    StoreOptions::default().with_clock(clock.clone()).insecure_fast_kdf()
+}
+
+pub fn provider() -> Arc<FixedKey> {
+    Arc::new(FixedKey([7u8; 32]))
+}
+
+/// A provisioned phone: officer (PIN 111111, scope 01108) and supervisor
+/// (PIN 222222, scope 01108), units of Xín Mần with three villages.
+pub fn phone() -> Phone {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("phone.db");
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 9, 15, 2, 0, 0).unwrap()));
+    let authority = Authority::generate().unwrap();
+    let store = Store::create(&path, provider(), authority.public_key(), options(&clock)).unwrap();
+    store.import_units_csv(XIN_MAN).unwrap();
+    store.import_units_csv(VILLAGES).unwrap();
+    let officer = enrol(&store, &authority, "Lò Văn Tú", "111111", Role::Officer, &["01108"]);
+    let supervisor = enrol(&store, &authority, "Vàng Thị Mai", "222222", Role::Supervisor, &["01108"]);
+    store.finish_provisioning();
+    Phone { dir, path, authority, clock, store, officer, supervisor }
+}
+
+pub fn enrol(store: &Store, authority: &Authority, name: &str, p: &str, role: Role, scope: &[&str]) -> Uuid {
+    let req = store.begin_enrollment(name, &pin(p)).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let cert = authority
+        .issue(&req, role, scope.iter().map(|s| s.to_string()).collect(), now, now + Duration::days(730))
+        .unwrap();
+    store.install_certificate(&cert.to_bytes().unwrap()).unwrap().id
+}
+
+pub fn member(name: &str, birth: &str, rel: Relationship, national_id: Option<&str>) -> Member {
+    Member {
+        id: Uuid::now_v7(),
+        full_name: name.into(),
+        sex: Sex::Female,
+        birth: PartialDate::parse(birth).unwrap(),
+        ethnicity: "Nùng".into(),
+        relationship: rel,
+        national_id: national_id.map(str::to_owned),
+    }
+}
+
+/// A household of five with a distinctive head.
+pub fn family(head: &str, national_id: &str) -> HouseholdDetails {
+    HouseholdDetails {
+        address: "Thôn Nà Pó, Xã Xín Mần".into(),
+        members: vec![
+            member(head, "1984", Relationship::Head, Some(national_id)),
+            member("Lù Thị Sẻ", "1986-03", Relationship::Spouse, None),
+            member("Vùi Văn Páo", "2010-05-02", Relationship::Child, None),
+            member("Vùi Thị Dín", "2014", Relationship::Child, None),
+            member("Vùi Văn Chứ", "1950", Relationship::Parent, None),
+        ],
+        gps: None,
+        phone: Some("0912345678".into()),
+        notes: String::new(),
+    }
+}
+
+pub fn file_bytes(path: &Path) -> Vec<u8> {
+    let mut all = std::fs::read(path).unwrap_or_default();
+    for suffix in ["-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        all.extend(std::fs::read(PathBuf::from(p)).unwrap_or_default());
+    }
+    all
+}
+
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+pub trait NowForTests {
+    fn now_for_tests(&self) -> chrono::DateTime<Utc>;
+}
+
+impl NowForTests for ManualClock {
+    fn now_for_tests(&self) -> chrono::DateTime<Utc> {
+        use hearth_core::clock::Clock;
+        self.now()
+    }
+}
