@@ -1,0 +1,277 @@
+//! `hearth score`: reads one household's answers in the interchange format
+//! (`docs/household-answers.md`) from a file or stdin, validates them against
+//! the built-in questionnaire, scores them and prints the result as a table
+//! or as JSON with stable field names.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Args, ValueEnum};
+use hearth_core::form::{Answers, Form, PartialDate, Problem, Severity};
+use hearth_core::scoring::{Category, ScoreResult, Standard};
+use serde_json::json;
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// Answers file, or `-` for stdin.
+    input: String,
+    /// Standard id (vn-2016, vn-2022, vn-2027, global-mpi); default: the one in force on --date.
+    #[arg(long)]
+    standard: Option<String>,
+    /// Date of scoring, YYYY-MM-DD (default: today). Ages are taken at the
+    /// answers' reference_date when they give one, else at this date.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<PartialDate>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Language of reasons and labels in the table.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    En,
+    Vi,
+}
+
+fn parse_date(s: &str) -> Result<PartialDate, String> {
+    PartialDate::parse(s).filter(|d| d.is_full()).ok_or_else(|| "expected a date YYYY-MM-DD".to_owned())
+}
+
+pub fn run(args: &ScoreArgs) -> ExitCode {
+    match score(args) {
+        Ok(out) => {
+            // A closed pipe (`hearth score x | head`) is not an error of ours.
+            let _ = writeln!(std::io::stdout().lock(), "{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("hearth score: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn score(args: &ScoreArgs) -> Result<String, String> {
+    let src = read_input(&args.input)?;
+    let answers = Answers::from_interchange_json(&src).map_err(|e| format!("invalid answers: {e}"))?;
+    let date = args.date.or_else(today).and_then(PartialDate::to_date).ok_or("cannot tell today's date")?;
+    let standard = match &args.standard {
+        Some(id) => Standard::builtin(id),
+        None => Standard::in_force_on(date),
+    }
+    .map_err(|e| e.to_string())?;
+    let reference_date = answers.reference_date.unwrap_or(date);
+    let form = Form::builtin_household().map_err(|e| e.to_string())?;
+    let problems = form.validate(&answers, reference_date);
+    for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
+        eprintln!("warning: {}: {}", path(p), p.key);
+    }
+    let errors: Vec<String> =
+        problems.iter().filter(|p| p.blocks()).map(|p| format!("{}: {}", path(p), p.key)).collect();
+    if !errors.is_empty() {
+        return Err(format!("invalid answers:\n  {}", errors.join("\n  ")));
+    }
+    let result = standard.score(&answers, reference_date).map_err(|e| e.to_string())?;
+    Ok(match args.format {
+        Format::Json => json_output(&result, &standard),
+        Format::Table => table(&result, &standard, args.lang),
+    })
+}
+
+fn read_input(input: &str) -> Result<String, String> {
+    let mut src = String::new();
+    if input == "-" {
+        std::io::stdin().read_to_string(&mut src).map_err(|e| format!("cannot read stdin: {e}"))?;
+    } else {
+        src = std::fs::read_to_string(input).map_err(|e| format!("cannot read {input}: {e}"))?;
+    }
+    Ok(src)
+}
+
+/// The field path of a problem, as the interchange format spells it.
+fn path(p: &Problem) -> String {
+    match p.row {
+        Some(row) => format!("members[{row}].{}", p.question),
+        None => p.question.clone(),
+    }
+}
+
+/// Today's date (UTC) from the system clock.
+fn today() -> Option<PartialDate> {
+    let days = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() / 86_400;
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = i64::try_from(days).ok()? + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    PartialDate::parse(&format!("{year:04}-{month:02}-{day:02}"))
+}
+
+fn json_output(r: &ScoreResult, standard: &Standard) -> String {
+    let value = json!({
+        "category": r.category.as_str(),
+        "income_per_capita": r.income_per_capita,
+        "poverty_line": r.poverty_line,
+        "deprived": r.deprived().collect::<Vec<_>>(),
+        "b1": r.b1,
+        "b2": r.b2,
+        "standard": r.standard.id,
+        "standard_version": r.standard.version,
+        "indicators": r.indicators.iter().map(|i| json!({
+            "id": i.id,
+            "dimension": i.dimension,
+            "deprived": i.deprived,
+            "decided": i.decided,
+            "reason": { "vi": i.reason.vi, "en": i.reason.en },
+        })).collect::<Vec<_>>(),
+        "supports": r.supports.iter().map(|s| json!({
+            "id": s.id,
+            "label": { "vi": s.label.vi, "en": s.label.en },
+            "indicators": s.indicators,
+        })).collect::<Vec<_>>(),
+        "indicator_count": standard.indicators.len(),
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+fn category_label(c: Category, lang: Lang) -> &'static str {
+    match (c, lang) {
+        (Category::Poor, Lang::En) => "poor",
+        (Category::NearPoor, Lang::En) => "near-poor",
+        (Category::AverageLiving, Lang::En) => "average living standard",
+        (Category::NotPoor, Lang::En) => "not poor",
+        (Category::Poor, Lang::Vi) => "hộ nghèo",
+        (Category::NearPoor, Lang::Vi) => "hộ cận nghèo",
+        (Category::AverageLiving, Lang::Vi) => "hộ có mức sống trung bình",
+        (Category::NotPoor, Lang::Vi) => "không thuộc hộ nghèo, cận nghèo",
+    }
+}
+
+fn vnd(n: Option<i64>) -> String {
+    let Some(n) = n else { return "-".to_owned() };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out} VND", if n < 0 { "-" } else { "" })
+}
+
+fn table(r: &ScoreResult, standard: &Standard, lang: Lang) -> String {
+    let text = |t: &hearth_core::form::Text| if lang == Lang::Vi { t.vi.clone() } else { t.en.clone() };
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!("standard       {} ({}), {}", r.standard.id, r.standard.version, text(&standard.title)));
+    line(format!("category       {:15} {}", r.category.as_str(), category_label(r.category, lang)));
+    line(format!("income/person  {}", vnd(r.income_per_capita)));
+    line(format!("poverty line   {}", vnd(r.poverty_line)));
+    line(format!("deprivations   {} of {}   B2 = {}", r.deprivation_count, r.indicators.len(), r.b2));
+    if let Some(b1) = r.b1 {
+        line(format!("B1             {b1}"));
+    }
+    line(String::new());
+    let width = r.indicators.iter().map(|i| i.id.len()).max().unwrap_or(0);
+    for i in &r.indicators {
+        let mark = if i.deprived { "DEPRIVED" } else { "-" };
+        line(format!("  {:width$}  {mark:8}  {}", i.id, text(&i.reason)));
+    }
+    if !r.supports.is_empty() {
+        line(String::new());
+        line("suggested supports".to_owned());
+        for s in &r.supports {
+            line(format!("  {}  ({})", text(&s.label), s.indicators.join(", ")));
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"{
+      "reference_date": "2025-10-01", "area": "rural", "region": "northern_midlands_mountains",
+      "income_monthly_vnd": 1400000,
+      "house": { "walls": "non_durable", "frame": "durable", "roof": "non_durable" },
+      "floor_area_m2": 36, "water_source": "protected_spring", "latrine": "simple_pit",
+      "internet_use": false, "info_devices": ["radio"],
+      "members": [{ "name": "Vùi Văn Sình", "sex": "male", "birth": "1984", "relationship": "head",
+        "health_insurance": true, "in_school": false, "education": "primary", "employment": "farming",
+        "disability": "none", "monthly_social_allowance": false, "malnourished": false }]
+    }"#;
+
+    fn args(input: &str, format: Format) -> ScoreArgs {
+        ScoreArgs {
+            input: input.to_owned(),
+            standard: None,
+            date: parse_date("2025-10-01").ok(),
+            format,
+            lang: Lang::En,
+        }
+    }
+
+    fn run_on(src: &str, format: Format) -> Result<String, String> {
+        let dir = std::env::temp_dir().join(format!("hearth-score-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let file = dir.join(format!("{}.json", src.len()));
+        std::fs::write(&file, src).map_err(|e| e.to_string())?;
+        let out = score(&args(&file.to_string_lossy(), format));
+        let _ = std::fs::remove_file(&file);
+        out
+    }
+
+    #[test]
+    fn json_output_has_the_stable_fields() {
+        let out: serde_json::Value = serde_json::from_str(&run_on(EXAMPLE, Format::Json).unwrap()).unwrap();
+        assert_eq!(out["category"], "poor");
+        assert_eq!(out["income_per_capita"], 1_400_000);
+        assert_eq!(out["poverty_line"], 1_500_000);
+        assert_eq!(out["deprived"], json!(["housing_quality", "latrine", "telecom"]));
+        assert_eq!(out["b2"], 30);
+        assert_eq!(out["standard"], "vn-2022");
+    }
+
+    #[test]
+    fn table_output_names_the_category_and_the_deprivations() {
+        let out = run_on(EXAMPLE, Format::Table).unwrap();
+        assert!(out.contains("category       poor"), "{out}");
+        assert!(out.contains("latrine") && out.contains("DEPRIVED"), "{out}");
+    }
+
+    #[test]
+    fn malformed_input_is_refused_naming_the_field() {
+        let err = run_on(&EXAMPLE.replace("\"simple_pit\"", "\"bucket\""), Format::Json).unwrap_err();
+        assert!(err.contains("latrine: not one of the choices"), "{err}");
+        let err = run_on(&EXAMPLE.replace("\"sex\"", "\"gender\""), Format::Json).unwrap_err();
+        assert!(err.contains("members[0].gender: unknown field"), "{err}");
+        let err = run_on(&EXAMPLE.replace("\"floor_area_m2\": 36,", ""), Format::Json).unwrap_err();
+        assert!(err.contains("floor_area_m2: required"), "{err}");
+        let err = run_on("{ not json", Format::Json).unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn today_is_a_real_date() {
+        assert!(today().is_some_and(PartialDate::is_full));
+    }
+}
