@@ -226,6 +226,11 @@ impl Form {
         Ok(rules)
     }
 
+    /// Compiles a household-level expression against this questionnaire.
+    pub fn expression(&self, src: &str) -> Result<Expr, super::expr::ExprError> {
+        Expr::compile(src, self, &BTreeMap::new(), false)
+    }
+
     /// Compiles an expression against this questionnaire, with named
     /// constants; used by standards for their indicator rules.
     pub(crate) fn compile(
