@@ -177,5 +177,4 @@ mod tests {
         assert!(Sealer::new(&same, b"x", Cipher::default()).unwrap().open(at, &blob).is_ok());
         assert_eq!(counter.get(), 5);
     }
-
 }
