@@ -8,7 +8,7 @@
 //! hash-ordered output. Messages carry ids and field names, never answers.
 
 mod af;
-
+mod card;
 mod classify;
 mod standard;
 
@@ -18,6 +18,7 @@ use crate::form::{ExprError, FormError};
 
 pub use af::{AfAggregates, IndicatorAggregate, alkire_foster};
 
+pub use card::{Card, CardCutoff, CardItem, CardOption, score_with_card};
 pub use classify::{Area, Category, IndicatorResult, ScoreResult, StandardRef, SupportSuggestion, score};
 pub use standard::{Classification, Confidence, IncomeLines, Indicator, Lines, Standard, Support, Threshold};
 
