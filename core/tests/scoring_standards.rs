@@ -5,8 +5,8 @@ mod scoring_support;
 
 use chrono::NaiveDate;
 use hearth_core::scoring::{Category, Confidence, Standard};
-use serde_json::json;
 use scoring_support::*;
+use serde_json::json;
 
 fn three_deprivations(h: Household) -> Household {
     h.set("water_source", json!("surface_water"))
@@ -51,7 +51,8 @@ fn vn_2016_urban_lines_are_900_000_1_300_000_and_1_950_000() {
 
 #[test]
 fn vn_2016_indicators_have_their_own_ages() {
-    let only = |h: &Household| deprived(&h.score("vn-2016")).into_iter().map(str::to_owned).collect::<Vec<_>>();
+    let only =
+        |h: &Household| deprived(&h.score("vn-2016")).into_iter().map(str::to_owned).collect::<Vec<_>>();
     let h = Household::rural(3_000_000);
     // School attendance: 5 to under 15.
     let out = |birth: &str| h.clone().with(child(birth)).member(2, "in_school", json!(false));
