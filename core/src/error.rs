@@ -35,6 +35,24 @@ pub enum Error {
     /// The record changed since it was read; read it again and retry.
     #[error("the {kind} changed since it was read")]
     Stale { kind: &'static str },
+    /// The act is not possible from the record's current state.
+    #[error("cannot {act} from {from}")]
+    IllegalTransition { from: &'static str, act: &'static str },
+    /// The answers do not pass validation; every problem is listed.
+    #[error("the answers have {} blocking problem(s)", problems.len())]
+    Incomplete { problems: Vec<crate::form::Problem> },
+    /// A value is larger than the store accepts.
+    #[error("{what} is larger than {limit} bytes")]
+    TooLarge { what: &'static str, limit: usize },
+    /// The audit chain does not verify.
+    #[error(transparent)]
+    Audit(#[from] crate::workflow::AuditBreak),
+    /// The standard or form could not be loaded or applied.
+    #[error("scoring failed: {0}")]
+    Scoring(#[from] crate::scoring::ScoringError),
+    /// A questionnaire could not be loaded, or answers could not be read.
+    #[error("form: {0}")]
+    Form(#[from] crate::form::FormError),
     /// The record already exists.
     #[error("{kind} already exists")]
     AlreadyExists { kind: &'static str },

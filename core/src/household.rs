@@ -7,11 +7,12 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+pub use crate::form::PartialDate;
 
 /// A household as the store returns it.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -74,68 +75,6 @@ pub struct GeoPoint {
     pub lon: f64,
 }
 
-/// A birth date known to the year, the month or the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartialDate {
-    pub year: i32,
-    pub month: Option<u32>,
-    pub day: Option<u32>,
-}
-
-impl PartialDate {
-    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Option<Self> {
-        let mut parts = s.split('-');
-        let year = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
-        let mut two_digits = || -> Option<Option<u32>> {
-            match parts.next() {
-                None => Some(None),
-                Some(p) if p.len() == 2 => p.parse().ok().map(Some),
-                Some(_) => None,
-            }
-        };
-        let month = two_digits()?;
-        let day = two_digits()?;
-        if parts.next().is_some() {
-            return None;
-        }
-        let p = PartialDate { year, month, day };
-        p.as_date().map(|_| p)
-    }
-
-    /// The date it stands for: a bare year is 1 July, a year and month the 1st.
-    pub fn as_date(&self) -> Option<NaiveDate> {
-        match (self.month, self.day) {
-            (None, _) => NaiveDate::from_ymd_opt(self.year, 7, 1),
-            (Some(m), None) => NaiveDate::from_ymd_opt(self.year, m, 1),
-            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
-        }
-    }
-
-    /// Whole years completed on `on`.
-    pub fn age_on(&self, on: NaiveDate) -> Option<i32> {
-        let b = self.as_date()?;
-        let mut age = on.year() - b.year();
-        if (on.month(), on.day()) < (b.month(), b.day()) {
-            age -= 1;
-        }
-        Some(age)
-    }
-}
-
-impl fmt::Display for PartialDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-        }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
-    }
-}
-
 impl fmt::Debug for Household {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Household")
@@ -175,7 +114,7 @@ impl HouseholdDetails {
             let at = |f: &str| format!("members[{i}].{f}");
             text(&at("full_name"), &m.full_name, 1, 200)?;
             text(&at("ethnicity"), &m.ethnicity, 0, 60)?;
-            let born = m.birth.as_date().ok_or_else(|| Error::invalid(at("birth"), "is not a date"))?;
+            let born = m.birth.to_date().ok_or_else(|| Error::invalid(at("birth"), "is not a date"))?;
             if born > today || m.birth.year < 1880 {
                 return Err(Error::invalid(at("birth"), "must be between 1880 and today"));
             }
@@ -217,20 +156,6 @@ fn text(field: &str, value: &str, min: usize, max: usize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partial_dates_parse_and_compute_ages() {
-        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let y = PartialDate::parse("1984").unwrap();
-        assert_eq!(y.as_date(), Some(d("1984-07-01")));
-        assert_eq!(y.age_on(d("2025-06-30")), Some(40));
-        assert_eq!(y.age_on(d("2025-07-01")), Some(41));
-        assert_eq!(PartialDate::parse("2019-03").unwrap().as_date(), Some(d("2019-03-01")));
-        assert_eq!(PartialDate::parse("2019-03-31").unwrap().to_string(), "2019-03-31");
-        for bad in ["", "84", "1984-13", "1984-02-30", "1984-2", "1984-02-03-04", "abcd"] {
-            assert_eq!(PartialDate::parse(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn debug_output_never_shows_names_or_id_numbers() {

@@ -13,5 +13,6 @@ pub mod identity;
 pub mod scoring;
 pub mod store;
 pub mod units;
+pub mod workflow;
 
 pub use error::{Error, Result};

@@ -10,6 +10,7 @@ use super::schema::VERSION;
 use super::seal::Binding;
 use crate::error::{Error, Result};
 use crate::household::{Household, HouseholdDetails};
+use crate::workflow::Detail;
 
 const NAME: i64 = 1;
 const NATIONAL_ID: i64 = 2;
@@ -31,6 +32,7 @@ impl Session {
             params![h.id.as_bytes(), h.village, VERSION, self.seal_details(&h)?, self.store.now_ms()],
         )?;
         self.write_tokens(&tx, &h)?;
+        self.audit(&tx, "household.create", h.id, &Detail::default())?;
         tx.commit()?;
         Ok(h)
     }
@@ -62,6 +64,7 @@ impl Session {
         )?;
         tx.execute("DELETE FROM household_tokens WHERE household_id = ?1", [next.id.as_bytes()])?;
         self.write_tokens(&tx, &next)?;
+        self.audit(&tx, "household.update", next.id, &Detail::default())?;
         tx.commit()?;
         Ok(next)
     }
@@ -78,6 +81,7 @@ impl Session {
             params![id.as_bytes(), self.store.now_ms()],
         )?;
         tx.execute("DELETE FROM household_tokens WHERE household_id = ?1", [id.as_bytes()])?;
+        self.audit(&tx, "household.delete", id, &Detail::default())?;
         tx.commit()?;
         Ok(())
     }

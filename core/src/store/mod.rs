@@ -7,9 +7,16 @@
 //! data is sealed whole-record ([`seal`]) under the database's data key
 //! ([`keys`]) and found through blind indexes ([`blind`]).
 
+mod assignments;
+mod attachments;
+mod audit;
 pub mod blind;
+mod cycles;
 mod households;
+mod inbox;
+mod interviews;
 pub mod keys;
+mod lists;
 mod open;
 pub mod schema;
 pub mod seal;
@@ -22,7 +29,11 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rusqlite::Connection;
 
+pub use assignments::WorkItem;
+pub use attachments::{AttachmentInfo, AttachmentKind, CHUNK_BYTES, MAX_ATTACHMENT_BYTES};
+pub use inbox::{InterviewSummary, StatusCount};
 pub use keys::{DEFAULT_KDF_ITERATIONS, KeyProvider, KeyProviderError, Pin};
+pub use lists::CertifySummary;
 pub use seal::Cipher;
 pub use session::Session;
 pub use users::{LockoutPolicy, UserInfo};

@@ -24,7 +24,10 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Error, Result};
 
 /// The migrations, in order; a migration's number is its index + 1.
-const MIGRATIONS: &[(&str, &str)] = &[("001_init", include_str!("../../sql/migrations/001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_init", include_str!("../../sql/migrations/001_init.sql")),
+    ("002_workflow", include_str!("../../sql/migrations/002_workflow.sql")),
+];
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;

@@ -41,6 +41,12 @@ pub struct Phone {
     pub store: Store,
     pub officer: Uuid,
     pub supervisor: Uuid,
+    /// A second officer of 01108 (PIN 333333).
+    pub officer2: Uuid,
+    /// An officer of 01096 (PIN 444444): outside 01108.
+    pub outsider: Uuid,
+    /// A supervisor of 01096 (PIN 555555): outside 01108.
+    pub supervisor_away: Uuid,
 }
 
 pub fn options(clock: &Arc<ManualClock>) -> StoreOptions {
@@ -63,8 +69,11 @@ pub fn phone() -> Phone {
     store.import_units_csv(VILLAGES).unwrap();
     let officer = enrol(&store, &authority, "Lò Văn Tú", "111111", Role::Officer, &["01108"]);
     let supervisor = enrol(&store, &authority, "Vàng Thị Mai", "222222", Role::Supervisor, &["01108"]);
+    let officer2 = enrol(&store, &authority, "Sùng A Pà", "333333", Role::Officer, &["01108"]);
+    let outsider = enrol(&store, &authority, "Giàng A Lử", "444444", Role::Officer, &["01096"]);
+    let supervisor_away = enrol(&store, &authority, "Hoàng Văn Chư", "555555", Role::Supervisor, &["01096"]);
     store.finish_provisioning();
-    Phone { dir, path, authority, clock, store, officer, supervisor }
+    Phone { dir, path, authority, clock, store, officer, supervisor, officer2, outsider, supervisor_away }
 }
 
 pub fn enrol(store: &Store, authority: &Authority, name: &str, p: &str, role: Role, scope: &[&str]) -> Uuid {
@@ -128,4 +137,56 @@ impl NowForTests for ManualClock {
         use hearth_core::clock::Clock;
         self.now()
     }
+}
+
+/// Interchange answers for a household: `income` VND a month; `deprived`
+/// plants six deprivations (housing, floor area, water, latrine, telecom,
+/// devices), otherwise none.
+pub fn answers_for(
+    h: &hearth_core::household::Household,
+    income: i64,
+    deprived: bool,
+) -> hearth_core::form::Answers {
+    use hearth_core::household::{Relationship, Sex};
+    let members: Vec<String> = h
+        .details
+        .members
+        .iter()
+        .map(|m| {
+            let rel = match m.relationship {
+                Relationship::Head => "head",
+                Relationship::Spouse => "spouse",
+                Relationship::Child => "child",
+                Relationship::ChildInLaw => "child_in_law",
+                Relationship::Grandchild => "grandchild",
+                Relationship::Parent => "parent",
+                Relationship::Sibling => "sibling",
+                Relationship::Other => "other",
+            };
+            let sex = if m.sex == Sex::Male { "male" } else { "female" };
+            format!(
+                r#"{{"name": {name:?}, "sex": "{sex}", "birth": "{birth}", "relationship": "{rel}",
+                   "health_insurance": true, "in_school": {school}, "education": "upper_secondary",
+                   "employment": "farming", "disability": "none", "monthly_social_allowance": false,
+                   "malnourished": false}}"#,
+                name = m.full_name,
+                birth = m.birth,
+                school = m.birth.year >= 2008,
+            )
+        })
+        .collect();
+    let (material, area, water, latrine, internet, devices) = if deprived {
+        ("non_durable", 4 * h.details.members.len(), "surface_water", "none", false, "[]")
+    } else {
+        ("durable", 20 * h.details.members.len(), "piped", "septic", true, r#"["tv", "smartphone"]"#)
+    };
+    let doc = format!(
+        r#"{{"reference_date": "2026-10-01", "area": "rural", "region": "northern_midlands_mountains",
+            "income_monthly_vnd": {income},
+            "house": {{"walls": "{material}", "frame": "{material}", "roof": "{material}"}},
+            "floor_area_m2": {area}, "water_source": "{water}", "latrine": "{latrine}",
+            "internet_use": {internet}, "info_devices": {devices}, "members": [{}]}}"#,
+        members.join(",")
+    );
+    hearth_core::form::Answers::from_interchange_json(&doc).unwrap()
 }
