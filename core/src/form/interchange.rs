@@ -56,7 +56,8 @@ impl Form {
                 k if Some(k) == roster => answers.members = self.rows(k, v)?,
                 k => match (self.question(k), v) {
                     (Some(q), _) if !self.in_roster(k) => {
-                        answers.household.insert(k.to_owned(), typed(q, v, k)?);
+                        let value = typed(q, v).map_err(|p| field_err(k, p))?;
+                        answers.household.insert(k.to_owned(), value);
                     }
                     (None, Json::Object(group)) => self.group(k, group, &mut answers)?,
                     _ => return Err(field_err(k, FieldProblem::Unknown)),
@@ -72,7 +73,8 @@ impl Form {
             match self.question(&id) {
                 Some(q) if !self.in_roster(&id) => {
                     if !v.is_null() {
-                        answers.household.insert(id.clone(), typed(q, v, &id)?);
+                        let value = typed(q, v).map_err(|p| field_err(id.clone(), p))?;
+                        answers.household.insert(id, value);
                     }
                 }
                 _ => return Err(field_err(id, FieldProblem::Unknown)),
@@ -92,14 +94,15 @@ impl Form {
             };
             let mut row = Row::default();
             for (k, v) in obj {
-                let path = format!("{key}[{i}].{k}");
+                let path = || format!("{key}[{i}].{k}");
                 match (k.as_str(), self.question(k)) {
                     (_, _) if v.is_null() => {}
                     ("extra", _) => row.extra = Some(v.to_string()),
                     (_, Some(q)) if self.in_roster(k) => {
-                        row.values.insert(k.clone(), typed(q, v, &path)?);
+                        let value = typed(q, v).map_err(|p| field_err(path(), p))?;
+                        row.values.insert(k.clone(), value);
                     }
-                    _ => return Err(field_err(path, FieldProblem::Unknown)),
+                    _ => return Err(field_err(path(), FieldProblem::Unknown)),
                 }
             }
             rows.push(row);
@@ -108,8 +111,9 @@ impl Form {
     }
 }
 
-fn typed(q: &Question, v: &Json, path: &str) -> Result<Value, FormError> {
-    let wrong = |what| field_err(path, FieldProblem::WrongType(what));
+/// Types one JSON value by its question; the caller adds the field path.
+fn typed(q: &Question, v: &Json) -> Result<Value, FieldProblem> {
+    let wrong = FieldProblem::WrongType;
     let text = |what| v.as_str().map(str::to_owned).ok_or(wrong(what));
     Ok(match q.kind {
         QuestionType::Integer => Value::Int(integer(v).ok_or(wrong("an integer"))?),
@@ -122,7 +126,7 @@ fn typed(q: &Question, v: &Json, path: &str) -> Result<Value, FormError> {
         QuestionType::SingleChoice => {
             let c = text("a choice")?;
             if !q.has_choice(&c) {
-                return Err(field_err(path, FieldProblem::UnknownChoice));
+                return Err(FieldProblem::UnknownChoice);
             }
             Value::Choice(c)
         }
@@ -132,7 +136,7 @@ fn typed(q: &Question, v: &Json, path: &str) -> Result<Value, FormError> {
             for item in items {
                 let c = item.as_str().ok_or(wrong("a list of choices"))?;
                 if !q.has_choice(c) {
-                    return Err(field_err(path, FieldProblem::UnknownChoice));
+                    return Err(FieldProblem::UnknownChoice);
                 }
                 chosen.push(c.to_owned());
             }
@@ -145,7 +149,7 @@ fn typed(q: &Question, v: &Json, path: &str) -> Result<Value, FormError> {
             } else {
                 (PartialDate::parse(s).filter(|d| d.is_full()), FieldProblem::BadDate)
             };
-            Value::Date(date.ok_or(field_err(path, problem))?)
+            Value::Date(date.ok_or(problem)?)
         }
         QuestionType::Year => {
             let year = match v {
@@ -156,12 +160,12 @@ fn typed(q: &Question, v: &Json, path: &str) -> Result<Value, FormError> {
             };
             let year = year.ok_or(wrong("a year"))?;
             if !(1000..=9999).contains(&year) {
-                return Err(field_err(path, FieldProblem::OutOfRange));
+                return Err(FieldProblem::OutOfRange);
             }
             Value::Int(year)
         }
         QuestionType::Gps => Value::Gps(gps(v).ok_or(wrong("{\"lat\", \"lon\", \"accuracy_m\"} in range"))?),
-        QuestionType::Calculated => return Err(field_err(path, FieldProblem::Calculated)),
+        QuestionType::Calculated => return Err(FieldProblem::Calculated),
     })
 }
 
