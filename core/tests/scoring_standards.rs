@@ -75,6 +75,9 @@ fn vn_2027_lines_are_2_200_000_and_2_800_000_without_an_average_band() {
     let r = three_deprivations(Household::rural(4_400_000)).score("vn-2027");
     assert_eq!((r.category, r.poverty_line), (Category::Poor, Some(2_200_000)));
     assert_eq!(category(&Household::rural(4_400_000), "vn-2027"), Category::NearPoor);
+    let two =
+        Household::rural(4_400_000).set("water_source", json!("surface_water")).set("latrine", json!("none"));
+    assert_eq!(category(&two, "vn-2027"), Category::NearPoor, "2 deprivations");
     assert_eq!(category(&three_deprivations(Household::rural(4_400_002)), "vn-2027"), Category::NotPoor);
     assert_eq!(category(&three_deprivations(Household::urban(5_600_000)), "vn-2027"), Category::Poor);
     assert_eq!(category(&Household::urban(5_600_002), "vn-2027"), Category::NotPoor);

@@ -14,8 +14,6 @@ mod model;
 mod validate;
 mod value;
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 
 pub use expr::{Expr, ExprError, ExprErrorKind, Scope};
@@ -53,8 +51,6 @@ impl Answers {
     /// Reads one household's answers in the interchange format
     /// (`docs/household-answers.md`), typed by the built-in questionnaire.
     pub fn from_interchange_json(src: &str) -> Result<Answers, FormError> {
-        static HOUSEHOLD: OnceLock<Result<Form, FormError>> = OnceLock::new();
-        let form = HOUSEHOLD.get_or_init(Form::builtin_household).as_ref().map_err(Clone::clone)?;
-        form.parse_interchange(src)
+        Form::household_ref()?.parse_interchange(src)
     }
 }

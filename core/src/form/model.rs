@@ -2,6 +2,7 @@
 //! and their expressions compiled once at load.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +140,13 @@ const HOUSEHOLD_JSON: &str = include_str!("../../forms/household.json");
 impl Form {
     /// The built-in household questionnaire (2022 standard).
     pub fn builtin_household() -> Result<Form, FormError> {
-        Form::from_json(HOUSEHOLD_JSON)
+        Form::household_ref().cloned()
+    }
+
+    /// The built-in household questionnaire, loaded once per process.
+    pub(crate) fn household_ref() -> Result<&'static Form, FormError> {
+        static HOUSEHOLD: OnceLock<Result<Form, FormError>> = OnceLock::new();
+        HOUSEHOLD.get_or_init(|| Form::from_json(HOUSEHOLD_JSON)).as_ref().map_err(Clone::clone)
     }
 
     /// Loads a questionnaire and checks every expression in it.

@@ -79,7 +79,7 @@ const SAMPLE_B1: &str = include_str!("../../standards/cards/b1-sample.json");
 impl Card {
     /// The built-in sample B1 card. Not the official table.
     pub fn sample_b1() -> Result<Card, ScoringError> {
-        Card::from_json(SAMPLE_B1, &Form::builtin_household()?)
+        Card::from_json(SAMPLE_B1, Form::household_ref()?)
     }
 
     pub fn from_json(src: &str, form: &Form) -> Result<Card, ScoringError> {

@@ -146,9 +146,18 @@ const BUILTIN: [(&str, &str); 4] = [
 /// Standards that follow each other in Vietnam's law, oldest first.
 const NATIONAL: [&str; 3] = ["vn-2016", "vn-2022", "vn-2027"];
 
-fn household_form() -> Result<&'static Form, ScoringError> {
-    static FORM: OnceLock<Result<Form, crate::form::FormError>> = OnceLock::new();
-    FORM.get_or_init(Form::builtin_household).as_ref().map_err(|e| ScoringError::Form(e.clone()))
+/// The built-in standards, loaded and checked once per process.
+fn builtins() -> &'static [(&'static str, Result<Standard, ScoringError>)] {
+    static BUILTINS: OnceLock<Vec<(&'static str, Result<Standard, ScoringError>)>> = OnceLock::new();
+    BUILTINS.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(id, src)| {
+                let form = Form::household_ref().map_err(ScoringError::Form);
+                (*id, form.and_then(|form| Standard::from_json(src, form)))
+            })
+            .collect()
+    })
 }
 
 impl Standard {
@@ -159,11 +168,11 @@ impl Standard {
 
     /// A built-in standard: `vn-2016`, `vn-2022`, `vn-2027` or `global-mpi`.
     pub fn builtin(id: &str) -> Result<Standard, ScoringError> {
-        let (_, src) = BUILTIN
+        builtins()
             .iter()
             .find(|(known, _)| *known == id)
-            .ok_or_else(|| ScoringError::UnknownStandard(id.to_owned()))?;
-        Standard::from_json(src, household_form()?)
+            .map(|(_, standard)| standard.clone())
+            .unwrap_or_else(|| Err(ScoringError::UnknownStandard(id.to_owned())))
     }
 
     /// The national standard in force on `date`.
