@@ -82,7 +82,7 @@ fn score(args: &ScoreArgs) -> Result<String, String> {
     }
     let result = standard.score(&answers, reference_date).map_err(|e| e.to_string())?;
     Ok(match args.format {
-        Format::Json => json_output(&result, &standard),
+        Format::Json => json_output(&result, &reference_date.to_string()),
         Format::Table => table(&result, &standard, args.lang),
     })
 }
@@ -121,7 +121,7 @@ fn today() -> Option<PartialDate> {
     PartialDate::parse(&format!("{year:04}-{month:02}-{day:02}"))
 }
 
-fn json_output(r: &ScoreResult, standard: &Standard) -> String {
+fn json_output(r: &ScoreResult, reference_date: &str) -> String {
     let value = json!({
         "category": r.category.as_str(),
         "income_per_capita": r.income_per_capita,
@@ -143,7 +143,7 @@ fn json_output(r: &ScoreResult, standard: &Standard) -> String {
             "label": { "vi": s.label.vi, "en": s.label.en },
             "indicators": s.indicators,
         })).collect::<Vec<_>>(),
-        "indicator_count": standard.indicators.len(),
+        "reference_date": reference_date,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

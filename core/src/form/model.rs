@@ -156,6 +156,9 @@ impl Form {
         if repeats > 1 {
             return Err(FormError::Definition("a form has at most one roster".into()));
         }
+        if doc.sections.iter().filter_map(|s| s.repeat.as_ref()).any(|r| r.min > r.max) {
+            return Err(FormError::Definition("a roster's min exceeds its max".into()));
+        }
         let mut index = BTreeMap::new();
         for (si, section) in doc.sections.iter().enumerate() {
             for (qi, q) in section.questions.iter().enumerate() {
