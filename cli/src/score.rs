@@ -137,6 +137,7 @@ fn json_output(r: &ScoreResult, reference_date: &str) -> String {
             "deprived": i.deprived,
             "decided": i.decided,
             "reason": { "vi": i.reason.vi, "en": i.reason.en },
+            "rows": i.rows,
         })).collect::<Vec<_>>(),
         "supports": r.supports.iter().map(|s| json!({
             "id": s.id,
@@ -193,7 +194,9 @@ fn table(r: &ScoreResult, standard: &Standard, lang: Lang) -> String {
     let width = r.indicators.iter().map(|i| i.id.len()).max().unwrap_or(0);
     for i in &r.indicators {
         let mark = if i.deprived { "DEPRIVED" } else { "-" };
-        line(format!("  {:width$}  {mark:8}  {}", i.id, text(&i.reason)));
+        let rows: Vec<String> = i.rows.iter().map(|r| format!("members[{r}]")).collect();
+        let rows = if rows.is_empty() { String::new() } else { format!(" ({})", rows.join(", ")) };
+        line(format!("  {:width$}  {mark:8}  {}{rows}", i.id, text(&i.reason)));
     }
     if !r.supports.is_empty() {
         line(String::new());
@@ -233,7 +236,9 @@ mod tests {
     fn run_on(src: &str, format: Format) -> Result<String, String> {
         let dir = std::env::temp_dir().join(format!("hearth-score-{}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let file = dir.join(format!("{}.json", src.len()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = dir.join(format!("{n}.json"));
         std::fs::write(&file, src).map_err(|e| e.to_string())?;
         let out = score(&args(&file.to_string_lossy(), format));
         let _ = std::fs::remove_file(&file);

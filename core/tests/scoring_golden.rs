@@ -141,6 +141,19 @@ fn nutrition_alone_a_malnourished_child() {
 }
 
 #[test]
+fn a_member_rule_names_the_rows_that_trigger_it() {
+    let h = Household::rural(6_000_000)
+        .with(child("2015-01-01"))
+        .with(child("2016-01-01"))
+        .member(1, "health_insurance", json!(false))
+        .member(3, "health_insurance", json!(false));
+    let r = h.score("vn-2022");
+    let insurance = r.indicators.iter().find(|i| i.id == "health_insurance").unwrap();
+    assert_eq!(insurance.rows, [1, 3]);
+    assert!(r.indicators.iter().filter(|i| !i.deprived).all(|i| i.rows.is_empty()));
+}
+
+#[test]
 fn health_insurance_alone_and_the_5_6_edge() {
     let h = Household::rural(6_000_000).member(1, "health_insurance", json!(false));
     assert_eq!(only(&h), ["health_insurance"]);

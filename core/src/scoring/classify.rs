@@ -53,6 +53,9 @@ pub struct IndicatorResult {
     /// False when the answers did not decide the rule (counted as not deprived).
     pub decided: bool,
     pub reason: Text,
+    /// Roster rows (from 0) that make the household deprived, for rules
+    /// about "a member who …"; empty otherwise.
+    pub rows: Vec<usize>,
 }
 
 /// A support programme suggested because of the listed deprivations.
@@ -124,6 +127,7 @@ pub fn score(
             deprived,
             decided: verdict.is_some(),
             reason,
+            rows: if deprived { rule.rows_where(scope) } else { Vec::new() },
         });
     }
     let deprivation_count = indicators.iter().filter(|i| i.deprived).count() as u32;

@@ -113,6 +113,12 @@ pub(crate) fn eval<'a>(op: &'a Op, ctx: &Ctx<'a>) -> V<'a> {
     }
 }
 
+pub(crate) fn rows_where(op: &Op, ctx: &Ctx<'_>) -> Vec<usize> {
+    let Op::Rows(Agg::Any, Some(body)) = op else { return Vec::new() };
+    let members = &ctx.scope.answers.members;
+    (0..members.len()).filter(|&i| eval(body, &ctx.at_row(&members[i])) == V::Bool(true)).collect()
+}
+
 fn rows<'a>(agg: Agg, body: Option<&'a Op>, ctx: &Ctx<'a>) -> V<'a> {
     let members = &ctx.scope.answers.members;
     let Some(body) = body else { return V::Num(members.len() as f64) };

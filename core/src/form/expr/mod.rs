@@ -118,6 +118,12 @@ impl Expr {
         }
     }
 
+    /// For a rule of the form `any(members, p)`, the roster rows (from 0)
+    /// where `p` holds: the members that make it true. Empty for other rules.
+    pub fn rows_where(&self, scope: Scope<'_>) -> Vec<usize> {
+        eval::rows_where(&self.op, &eval::Ctx::new(scope))
+    }
+
     /// The numeric result, if there is one.
     pub fn number(&self, scope: Scope<'_>) -> Option<f64> {
         match eval::eval(&self.op, &eval::Ctx::new(scope)) {
