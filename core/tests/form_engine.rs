@@ -2,7 +2,9 @@
 //! moving drafts between versions, and postcard round trips.
 
 use chrono::NaiveDate;
-use hearth_core::form::{Answers, FieldProblem, Form, FormError, PartialDate, Problem, Severity, Value};
+use hearth_core::form::{
+    Answers, Decimal, FieldProblem, Form, FormError, PartialDate, Problem, Severity, Value,
+};
 use hearth_core::scoring::Standard;
 
 /// The example document of the interchange format, exactly as published.
@@ -58,7 +60,7 @@ fn the_published_example_is_accepted_and_validates_clean() {
     let a = Answers::from_interchange_json(PUBLISHED_EXAMPLE).unwrap();
     assert_eq!(a.reference_date, Some(date()));
     assert_eq!(a.get("house.walls"), Some(&Value::Choice("non_durable".into())));
-    assert_eq!(a.get("floor_area_m2"), Some(&Value::Decimal(36.0)));
+    assert_eq!(a.get("floor_area_m2"), Some(&Value::Decimal(Decimal::from_milli(36_000).unwrap())));
     assert_eq!(a.members[0].get("birth"), Some(&Value::Date(PartialDate::parse("1984").unwrap())));
     assert_eq!(form().validate(&a, date()), vec![]);
 }
@@ -100,6 +102,15 @@ fn malformed_documents_are_refused_naming_the_field() {
     assert_eq!(field_error("[]").0, "$");
     let member_count = PUBLISHED_EXAMPLE.replace("\"members\": [", "\"member_count\": 3, \"members\": [");
     assert_eq!(field_error(&member_count), ("member_count".into(), FieldProblem::Calculated));
+}
+
+#[test]
+fn the_published_example_writes_back_to_the_same_document() {
+    let a = Answers::from_interchange_json(PUBLISHED_EXAMPLE).unwrap();
+    let written: serde_json::Value = serde_json::from_str(&form().to_interchange_json(&a).unwrap()).unwrap();
+    let mut published: serde_json::Value = serde_json::from_str(PUBLISHED_EXAMPLE).unwrap();
+    published["floor_area_m2"] = 36.0.into(); // a decimal question writes a decimal
+    assert_eq!(written, published);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use hearth_core::form::{Answers, Form, Gps, PartialDate, Row, Value};
+use hearth_core::form::{Answers, Decimal, Form, Gps, PartialDate, Row, Value};
 use proptest::prelude::*;
 
 fn form() -> &'static Form {
@@ -24,7 +24,7 @@ fn value() -> impl Strategy<Value = Value> {
     prop_oneof![
         any::<bool>().prop_map(Value::Bool),
         (-5i64..20_000_000).prop_map(Value::Int),
-        (-10.0f64..500.0).prop_map(Value::Decimal),
+        (-10_000i64..500_000).prop_map(|m| Value::Decimal(Decimal::from_milli(m).unwrap())),
         word.clone().prop_map(|w| Value::Text(w.into())),
         word.clone().prop_map(|w| Value::Choice(w.into())),
         proptest::collection::vec(word, 0..3)

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use hearth_core::form::{Answers, Form, PartialDate, Row, Value};
+use hearth_core::form::{Answers, Decimal, Form, PartialDate, Row, Value};
 use hearth_core::scoring::{ScoreResult, Standard};
 use proptest::prelude::*;
 
@@ -119,7 +119,7 @@ prop_compose! {
         for (part, v) in ["house.walls", "house.frame", "house.roof"].into_iter().zip(parts) {
             a.set(part, v);
         }
-        a.set("floor_area_m2", Value::Decimal(floor));
+        a.set("floor_area_m2", Value::Decimal(Decimal::from_f64(floor).unwrap()));
         a.set("water_source", water);
         a.set("latrine", latrine);
         a.set("internet_use", Value::Bool(internet));
@@ -148,7 +148,7 @@ fn worsen(a: &mut Answers, which: usize, row: usize) {
         3 => a.set("info_devices", Value::Choices(vec![])),
         4 => a.set("house.walls", Value::Choice("non_durable".into())),
         5 => a.set("house.roof", Value::Choice("non_durable".into())),
-        6 => a.set("floor_area_m2", Value::Decimal(1.0)),
+        6 => a.set("floor_area_m2", Value::Decimal(Decimal::from_milli(1000).unwrap())),
         7 => member(a, "health_insurance", Value::Bool(false)),
         8 => member(a, "employment", Value::Choice("unemployed_seeking".into())),
         9 => member(a, "malnourished", Value::Bool(true)),
@@ -200,6 +200,12 @@ proptest! {
             let bytes = postcard::to_allocvec(r).unwrap();
             prop_assert_eq!(r, &postcard::from_bytes::<ScoreResult>(&bytes).unwrap());
         }
+    }
+
+    #[test]
+    fn interchange_json_round_trips(a in household()) {
+        let json = form().to_interchange_json(&a).unwrap();
+        prop_assert_eq!(form().parse_interchange(&json).unwrap(), a);
     }
 
     #[test]

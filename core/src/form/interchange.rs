@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 
 use super::FormError;
 use super::model::{Form, Question, QuestionType};
-use super::value::{Answers, Gps, PartialDate, Row, Value};
+use super::value::{Answers, Decimal, Gps, PartialDate, Row, Value};
 
 /// Why a field of an interchange document was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -118,7 +118,7 @@ fn typed(q: &Question, v: &Json) -> Result<Value, FieldProblem> {
     Ok(match q.kind {
         QuestionType::Integer => Value::Int(integer(v).ok_or(wrong("an integer"))?),
         QuestionType::Decimal => {
-            Value::Decimal(v.as_f64().filter(|x| x.is_finite()).ok_or(wrong("a number"))?)
+            Value::Decimal(v.as_f64().and_then(Decimal::from_f64).ok_or(wrong("a number"))?)
         }
         QuestionType::Text => Value::Text(text("text")?),
         QuestionType::Photo => Value::Photo(text("a photo reference")?),
@@ -188,4 +188,75 @@ fn gps(v: &Json) -> Option<Gps> {
         Some(a) => Some(a.as_f64().filter(|x| x.is_finite() && *x >= 0.0)?),
     };
     Some(Gps { lat, lon, accuracy_m })
+}
+
+impl Form {
+    /// Writes answers as interchange JSON, the inverse of
+    /// [`Form::parse_interchange`] for every document it accepts.
+    pub fn to_interchange_json(&self, answers: &Answers) -> Result<String, FormError> {
+        let mut doc = Map::new();
+        if let Some(date) = answers.reference_date {
+            doc.insert("reference_date".into(), Json::String(date.to_string()));
+        }
+        for (id, value) in &answers.household {
+            match id.split_once('.') {
+                Some((group, sub)) => {
+                    let entry = doc.entry(group).or_insert_with(|| Json::Object(Map::new()));
+                    if let Json::Object(obj) = entry {
+                        obj.insert(sub.to_owned(), json(value));
+                    }
+                }
+                None => {
+                    doc.insert(id.clone(), json(value));
+                }
+            }
+        }
+        if let Some(roster) = self.roster() {
+            let rows = answers
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let mut obj: Map<String, Json> =
+                        row.values.iter().map(|(k, v)| (k.clone(), json(v))).collect();
+                    if let Some(extra) = &row.extra {
+                        obj.insert("extra".into(), extra_json(extra, &format!("{}[{i}].extra", roster.id))?);
+                    }
+                    Ok(Json::Object(obj))
+                })
+                .collect::<Result<Vec<_>, FormError>>()?;
+            doc.insert(roster.id.clone(), Json::Array(rows));
+        }
+        if let Some(extra) = &answers.extra {
+            doc.insert("extra".into(), extra_json(extra, "extra")?);
+        }
+        Ok(Json::Object(doc).to_string())
+    }
+}
+
+fn extra_json(text: &str, path: &str) -> Result<Json, FormError> {
+    serde_json::from_str(text).map_err(|_| field_err(path, FieldProblem::WrongType("JSON text")))
+}
+
+fn json(value: &Value) -> Json {
+    match value {
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Decimal(x) => serde_json::Number::from_f64(x.to_f64()).map_or(Json::Null, Json::Number),
+        Value::Text(s) | Value::Choice(s) | Value::Photo(s) => Json::String(s.clone()),
+        Value::Choices(c) => Json::Array(c.iter().cloned().map(Json::String).collect()),
+        Value::Date(d) => Json::String(d.to_string()),
+        Value::Gps(g) => {
+            let mut obj = Map::new();
+            obj.insert("lat".into(), serde_json::Number::from_f64(g.lat).map_or(Json::Null, Json::Number));
+            obj.insert("lon".into(), serde_json::Number::from_f64(g.lon).map_or(Json::Null, Json::Number));
+            if let Some(a) = g.accuracy_m {
+                obj.insert(
+                    "accuracy_m".into(),
+                    serde_json::Number::from_f64(a).map_or(Json::Null, Json::Number),
+                );
+            }
+            Json::Object(obj)
+        }
+    }
 }

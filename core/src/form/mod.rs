@@ -21,7 +21,7 @@ pub use interchange::FieldProblem;
 pub use migrate::{Dropped, Migrated};
 pub use model::{Choice, Constraint, Form, Question, QuestionType, Repeat, Section, Severity};
 pub use validate::Problem;
-pub use value::{Answers, Gps, PartialDate, Row, Value, age_on};
+pub use value::{Answers, Decimal, Gps, PartialDate, Row, Value, age_on};
 
 /// A label in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

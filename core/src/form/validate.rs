@@ -41,7 +41,7 @@ pub(crate) fn misfit(q: &Question, value: &Value) -> Option<&'static str> {
         | (QuestionType::Boolean, Value::Bool(_))
         | (QuestionType::Gps, Value::Gps(_))
         | (QuestionType::Photo, Value::Photo(_)) => true,
-        (QuestionType::Decimal, Value::Decimal(x)) => x.is_finite(),
+        (QuestionType::Decimal, Value::Decimal(_)) => true,
         (QuestionType::Date, Value::Date(d)) => d.to_date().is_some() && (q.allow_partial || d.is_full()),
         (QuestionType::SingleChoice, Value::Choice(c)) => return (!q.has_choice(c)).then_some("choice"),
         (QuestionType::MultipleChoice, Value::Choices(cs)) => {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub enum Value {
     Bool(bool),
     Int(i64),
-    Decimal(f64),
+    Decimal(Decimal),
     Text(String),
     Choice(String),
     Choices(Vec<String>),
@@ -21,6 +21,39 @@ pub enum Value {
     Gps(Gps),
     /// A reference to a photo kept elsewhere (an attachment id), never the image.
     Photo(String),
+}
+
+/// A decimal answer in fixed point, to the thousandth: exact in storage, in
+/// sync and through JSON, so every device compares the same number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Decimal {
+    milli: i64,
+}
+
+impl Decimal {
+    /// Largest magnitude accepted, so the value stays exact as an `f64`.
+    const MAX_MILLI: i64 = 1 << 52;
+
+    pub fn from_milli(milli: i64) -> Option<Decimal> {
+        (milli.abs() <= Decimal::MAX_MILLI).then_some(Decimal { milli })
+    }
+
+    /// Rounds to the nearest thousandth; `None` if not finite or too large.
+    pub fn from_f64(x: f64) -> Option<Decimal> {
+        let milli = (x * 1000.0).round();
+        if !milli.is_finite() || milli.abs() > Decimal::MAX_MILLI as f64 {
+            return None;
+        }
+        Decimal::from_milli(milli as i64)
+    }
+
+    pub fn milli(self) -> i64 {
+        self.milli
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.milli as f64 / 1000.0
+    }
 }
 
 /// A date whose month and day may be unknown, as birth dates often are.
@@ -169,6 +202,15 @@ mod tests {
             assert_eq!(PartialDate::parse(bad), None, "{bad}");
         }
         assert_eq!(PartialDate::parse("2001-02").unwrap().to_string(), "2001-02");
+    }
+
+    #[test]
+    fn decimals_keep_three_places_and_survive_a_float_round_trip() {
+        let d = Decimal::from_f64(146.662_373_363_650_35).unwrap();
+        assert_eq!(d.milli(), 146_662);
+        assert_eq!(Decimal::from_f64(d.to_f64()), Some(d));
+        assert_eq!(Decimal::from_f64(f64::NAN), None);
+        assert_eq!(Decimal::from_f64(1e300), None);
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn value(v: Option<&Value>) -> V<'_> {
         None => V::Null,
         Some(Value::Bool(b)) => V::Bool(*b),
         Some(Value::Int(i)) => V::Num(*i as f64),
-        Some(Value::Decimal(x)) => V::Num(*x),
+        Some(Value::Decimal(x)) => V::Num(x.to_f64()),
         Some(Value::Text(s) | Value::Choice(s)) => V::Str(s),
         Some(Value::Choices(c)) => V::Strs(c),
         Some(Value::Date(d)) => V::Date(*d),
