@@ -19,7 +19,7 @@ pub struct ScoreArgs {
     /// Standard id (vn-2016, vn-2022, vn-2027, global-mpi); default: the one in force on --date.
     #[arg(long)]
     standard: Option<String>,
-    /// Date of scoring, YYYY-MM-DD (default: today). Ages are taken at the
+    /// Date of scoring, YYYY-MM-DD (default: today in Viet Nam). Ages are taken at the
     /// answers' reference_date when they give one, else at this date.
     #[arg(long, value_parser = parse_date)]
     date: Option<PartialDate>,
@@ -105,9 +105,10 @@ fn path(p: &Problem) -> String {
     }
 }
 
-/// Today's date (UTC) from the system clock.
+/// Today's date in Viet Nam (UTC+7) from the system clock.
 fn today() -> Option<PartialDate> {
-    let days = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() / 86_400;
+    const UTC_PLUS_7: u64 = 7 * 3_600;
+    let days = (SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() + UTC_PLUS_7) / 86_400;
     // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
     let z = i64::try_from(days).ok()? + 719_468;
     let era = z.div_euclid(146_097);
@@ -131,6 +132,7 @@ fn json_output(r: &ScoreResult, reference_date: &str) -> String {
         "b2": r.b2,
         "standard": r.standard.id,
         "standard_version": r.standard.version,
+        "explanation": { "vi": r.explanation.vi, "en": r.explanation.en },
         "indicators": r.indicators.iter().map(|i| json!({
             "id": i.id,
             "dimension": i.dimension,
@@ -190,6 +192,7 @@ fn table(r: &ScoreResult, standard: &Standard, lang: Lang) -> String {
     if let Some(b1) = r.b1 {
         line(format!("B1             {b1}"));
     }
+    line(format!("why            {}", text(&r.explanation)));
     line(String::new());
     let width = r.indicators.iter().map(|i| i.id.len()).max().unwrap_or(0);
     for i in &r.indicators {

@@ -39,6 +39,27 @@ fn rural_at_the_line_with_three_deprivations_is_poor() {
 }
 
 #[test]
+fn the_category_is_explained_in_words() {
+    let r = three_deprivations(Household::rural(two(RURAL_LINE))).score("vn-2022");
+    assert_eq!(
+        r.explanation.en,
+        "Income per person 1,500,000 VND a month is at or below the rural poverty line of 1,500,000 VND \
+         and 3 of 12 indicators are deprived (3 or more make a household poor): poor."
+    );
+    assert_eq!(
+        r.explanation.vi,
+        "Thu nhập bình quân 1.500.000 đồng/người/tháng không vượt chuẩn nghèo nông thôn 1.500.000 đồng \
+         và thiếu hụt 3 trên 12 chỉ số (từ 3 chỉ số trở lên là nghèo): hộ nghèo."
+    );
+    let above = Household::urban(two(2_500_000)).score("vn-2022");
+    assert_eq!(
+        above.explanation.en,
+        "Income per person 2,500,000 VND a month is above the urban poverty line of 2,000,000 VND: \
+         average living standard."
+    );
+}
+
+#[test]
 fn rural_at_the_line_with_two_deprivations_is_near_poor() {
     let h = Household::rural(two(RURAL_LINE))
         .set("water_source", json!("surface_water"))

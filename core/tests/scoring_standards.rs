@@ -32,6 +32,12 @@ fn vn_2016_near_poor_band_needs_three_deprivations_to_be_poor() {
     let two = band.clone().set("water_source", json!("surface_water")).set("latrine", json!("hanging"));
     assert_eq!(category(&two, "vn-2016"), Category::NearPoor);
     assert_eq!(category(&three_deprivations(band), "vn-2016"), Category::Poor);
+    let r = three_deprivations(Household::rural(1_400_002)).score("vn-2016");
+    assert_eq!(
+        r.explanation.en,
+        "Income per person 700,001 VND a month is above the rural poverty line but at most 1,000,000 VND, \
+         and 3 of 10 indicators are deprived (3 or more make a household poor): poor."
+    );
     let top = three_deprivations(Household::rural(2_000_000)); // 1,000,000: still in the band
     assert_eq!(category(&top, "vn-2016"), Category::Poor);
     let above = three_deprivations(Household::rural(2_000_002));
@@ -111,6 +117,7 @@ fn global_mpi_poor_from_one_third_of_weighted_deprivations() {
         .set("info_devices", json!([]));
     let r = living.score("global-mpi");
     assert_eq!((r.category, r.deprivation_count), (Category::Poor, 6));
+    assert_eq!(r.explanation.en, "Weighted deprivation score 0.333 (poor from 0.333): poor.");
     assert!((r.deprivation_score - 1.0 / 3.0).abs() < 1e-12);
     // 1/6 + 1/18 = 0.22: vulnerable (near-poor), not poor.
     let vulnerable = base.clone().set("child_deaths_5y", json!(2)).set("electricity", json!(false));

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ScoringError;
+use super::explain::{Facts, explain};
 use super::standard::{Classification, IncomeLines, Standard};
 use crate::form::{Answers, Scope, Text, Value};
 
@@ -86,6 +87,8 @@ pub struct ScoreResult {
     /// Points for deprivations (10 per deprived indicator under 2016–2026).
     pub b2: u32,
     pub supports: Vec<SupportSuggestion>,
+    /// Why the household is in its category, in words.
+    pub explanation: Text,
 }
 
 impl ScoreResult {
@@ -142,6 +145,7 @@ pub fn score(
         None => None,
     };
     let income_per_capita = income.map(|i| i / members as i64);
+    let mut lines = None;
     let (category, poverty_line) = match &standard.classification {
         Classification::WeightedScore { poor_cutoff, vulnerable_cutoff } => {
             let reaches = |cut: f64| deprivation_score + 1e-9 >= cut;
@@ -157,16 +161,27 @@ pub fn score(
         rule => {
             let area = area.ok_or(ScoringError::MissingAnswer("area".into()))?;
             let pc = income_per_capita.ok_or(ScoringError::MissingAnswer("income_monthly_vnd".into()))?;
-            let lines = standard.lines.as_ref().ok_or(ScoringError::Definition("no income lines".into()))?;
-            let lines = match area {
-                Area::Rural => &lines.rural,
-                Area::Urban => &lines.urban,
+            let all = standard.lines.as_ref().ok_or(ScoringError::Definition("no income lines".into()))?;
+            let area_lines = match area {
+                Area::Rural => &all.rural,
+                Area::Urban => &all.urban,
             };
-            (by_income(rule, lines, pc, deprivation_count), Some(lines.poverty_line.value))
+            lines = Some(area_lines);
+            (by_income(rule, area_lines, pc, deprivation_count), Some(area_lines.poverty_line.value))
         }
     };
     let b2 = deprivation_count.saturating_mul(standard.b2_points_per_deprivation.value);
     let supports = supports(standard, &indicators);
+    let explanation = explain(&Facts {
+        rule: &standard.classification,
+        lines,
+        area,
+        income_per_capita,
+        deprived: deprivation_count,
+        indicators: indicators.len(),
+        score: deprivation_score,
+        category,
+    });
     Ok(ScoreResult {
         standard: StandardRef { id: standard.id.clone(), version: standard.version.clone() },
         category,
@@ -179,6 +194,7 @@ pub fn score(
         b1: None,
         b2,
         supports,
+        explanation,
     })
 }
 

@@ -10,6 +10,7 @@
 mod af;
 mod card;
 mod classify;
+mod explain;
 mod standard;
 
 use chrono::NaiveDate;

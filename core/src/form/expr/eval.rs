@@ -74,15 +74,22 @@ pub(crate) fn eval<'a>(op: &'a Op, ctx: &Ctx<'a>) -> V<'a> {
             V::Num(n) => num(-n),
             _ => V::Null,
         },
-        Op::Binary(BinOp::And, l, r) => match (eval(l, ctx), eval(r, ctx)) {
-            (V::Bool(false), _) | (_, V::Bool(false)) => V::Bool(false),
-            (V::Bool(true), V::Bool(true)) => V::Bool(true),
-            _ => V::Null,
+        // Three-valued logic; the right side is skipped when the left decides.
+        Op::Binary(BinOp::And, l, r) => match eval(l, ctx) {
+            V::Bool(false) => V::Bool(false),
+            left => match (left, eval(r, ctx)) {
+                (_, V::Bool(false)) => V::Bool(false),
+                (V::Bool(true), V::Bool(true)) => V::Bool(true),
+                _ => V::Null,
+            },
         },
-        Op::Binary(BinOp::Or, l, r) => match (eval(l, ctx), eval(r, ctx)) {
-            (V::Bool(true), _) | (_, V::Bool(true)) => V::Bool(true),
-            (V::Bool(false), V::Bool(false)) => V::Bool(false),
-            _ => V::Null,
+        Op::Binary(BinOp::Or, l, r) => match eval(l, ctx) {
+            V::Bool(true) => V::Bool(true),
+            left => match (left, eval(r, ctx)) {
+                (_, V::Bool(true)) => V::Bool(true),
+                (V::Bool(false), V::Bool(false)) => V::Bool(false),
+                _ => V::Null,
+            },
         },
         Op::Binary(op, l, r) => binary(*op, eval(l, ctx), eval(r, ctx)),
         Op::Age(x) => {
