@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use hearth_core::form::{Answers, Form, PartialDate, Problem, Severity};
-use hearth_core::scoring::{Category, ScoreResult, Standard};
+use hearth_core::scoring::{ScoreResult, Standard};
 use serde_json::json;
 
 #[derive(Args)]
@@ -151,19 +151,6 @@ fn json_output(r: &ScoreResult, reference_date: &str) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-fn category_label(c: Category, lang: Lang) -> &'static str {
-    match (c, lang) {
-        (Category::Poor, Lang::En) => "poor",
-        (Category::NearPoor, Lang::En) => "near-poor",
-        (Category::AverageLiving, Lang::En) => "average living standard",
-        (Category::NotPoor, Lang::En) => "not poor",
-        (Category::Poor, Lang::Vi) => "hộ nghèo",
-        (Category::NearPoor, Lang::Vi) => "hộ cận nghèo",
-        (Category::AverageLiving, Lang::Vi) => "hộ có mức sống trung bình",
-        (Category::NotPoor, Lang::Vi) => "không thuộc hộ nghèo, cận nghèo",
-    }
-}
-
 fn vnd(n: Option<i64>) -> String {
     let Some(n) = n else { return "-".to_owned() };
     let digits = n.unsigned_abs().to_string();
@@ -185,7 +172,7 @@ fn table(r: &ScoreResult, standard: &Standard, lang: Lang) -> String {
         out.push('\n');
     };
     line(format!("standard       {} ({}), {}", r.standard.id, r.standard.version, text(&standard.title)));
-    line(format!("category       {:15} {}", r.category.as_str(), category_label(r.category, lang)));
+    line(format!("category       {:15} {}", r.category.as_str(), text(&r.category.label())));
     line(format!("income/person  {}", vnd(r.income_per_capita)));
     line(format!("poverty line   {}", vnd(r.poverty_line)));
     line(format!("deprivations   {} of {}   B2 = {}", r.deprivation_count, r.indicators.len(), r.b2));

@@ -30,6 +30,17 @@ impl Category {
             Category::NotPoor => "not_poor",
         }
     }
+
+    /// The category's name as officers say it, in Vietnamese and English.
+    pub fn label(self) -> Text {
+        let (vi, en) = match self {
+            Category::Poor => ("hộ nghèo", "poor"),
+            Category::NearPoor => ("hộ cận nghèo", "near-poor"),
+            Category::AverageLiving => ("hộ có mức sống trung bình", "average living standard"),
+            Category::NotPoor => ("không thuộc hộ nghèo, cận nghèo", "not poor"),
+        };
+        Text { vi: vi.to_owned(), en: en.to_owned() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

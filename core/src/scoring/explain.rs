@@ -34,17 +34,8 @@ fn money(n: i64, sep: char) -> String {
     out
 }
 
-fn category(c: Category) -> (&'static str, &'static str) {
-    match c {
-        Category::Poor => ("hộ nghèo", "poor"),
-        Category::NearPoor => ("hộ cận nghèo", "near-poor"),
-        Category::AverageLiving => ("hộ có mức sống trung bình", "average living standard"),
-        Category::NotPoor => ("không thuộc hộ nghèo, cận nghèo", "not poor"),
-    }
-}
-
 pub(crate) fn explain(f: &Facts<'_>) -> Text {
-    let (cat_vi, cat_en) = category(f.category);
+    let Text { vi: cat_vi, en: cat_en } = f.category.label();
     let (cutoff, band) = match f.rule {
         Classification::WeightedScore { poor_cutoff, .. } => {
             return Text {
