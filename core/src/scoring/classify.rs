@@ -125,7 +125,7 @@ pub fn score(
     let mut indicators = Vec::with_capacity(standard.indicators.len());
     let mut deprivation_score = 0.0;
     for ((ind, rule), weight) in standard.indicators.iter().zip(&standard.rules).zip(&standard.weights) {
-        let verdict = rule.test(scope);
+        let (verdict, rows) = rule.test_with_rows(scope);
         let deprived = verdict == Some(true);
         if deprived {
             deprivation_score += weight;
@@ -141,7 +141,7 @@ pub fn score(
             deprived,
             decided: verdict.is_some(),
             reason,
-            rows: if deprived { rule.rows_where(scope) } else { Vec::new() },
+            rows,
         });
     }
     let deprivation_count = indicators.iter().filter(|i| i.deprived).count() as u32;

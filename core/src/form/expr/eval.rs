@@ -120,10 +120,25 @@ pub(crate) fn eval<'a>(op: &'a Op, ctx: &Ctx<'a>) -> V<'a> {
     }
 }
 
-pub(crate) fn rows_where(op: &Op, ctx: &Ctx<'_>) -> Vec<usize> {
-    let Op::Rows(Agg::Any, Some(body)) = op else { return Vec::new() };
-    let members = &ctx.scope.answers.members;
-    (0..members.len()).filter(|&i| eval(body, &ctx.at_row(&members[i])) == V::Bool(true)).collect()
+/// `any(members, p)` with the rows where `p` holds; `None` for other rules.
+pub(crate) fn test_with_rows(op: &Op, ctx: &Ctx<'_>) -> Option<(Option<bool>, Vec<usize>)> {
+    let Op::Rows(Agg::Any, Some(body)) = op else { return None };
+    let (mut rows, mut undecided) = (Vec::new(), false);
+    for (i, row) in ctx.scope.answers.members.iter().enumerate() {
+        match eval(body, &ctx.at_row(row)) {
+            V::Bool(true) => rows.push(i),
+            V::Bool(false) => {}
+            _ => undecided = true,
+        }
+    }
+    let verdict = if !rows.is_empty() {
+        Some(true)
+    } else if undecided {
+        None
+    } else {
+        Some(false)
+    };
+    Some((verdict, rows))
 }
 
 fn rows<'a>(agg: Agg, body: Option<&'a Op>, ctx: &Ctx<'a>) -> V<'a> {

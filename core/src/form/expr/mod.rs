@@ -118,10 +118,12 @@ impl Expr {
         }
     }
 
-    /// For a rule of the form `any(members, p)`, the roster rows (from 0)
-    /// where `p` holds: the members that make it true. Empty for other rules.
-    pub fn rows_where(&self, scope: Scope<'_>) -> Vec<usize> {
-        eval::rows_where(&self.op, &eval::Ctx::new(scope))
+    /// Like [`Expr::test`], and for a rule of the form `any(members, p)` also
+    /// the roster rows (from 0) where `p` holds: the members that make it
+    /// true. Other rules name no rows. One pass over the roster.
+    pub fn test_with_rows(&self, scope: Scope<'_>) -> (Option<bool>, Vec<usize>) {
+        eval::test_with_rows(&self.op, &eval::Ctx::new(scope))
+            .unwrap_or_else(|| (self.test(scope), Vec::new()))
     }
 
     /// The numeric result, if there is one.
