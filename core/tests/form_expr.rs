@@ -59,6 +59,21 @@ fn nonsense_fails_at_load_with_a_typed_error() {
 }
 
 #[test]
+fn type_errors_fail_at_load() {
+    assert_eq!(load_error("area == 1").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("x + area > 1").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("not x").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("size(area) > 0").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("count(members, age) > 0").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("x in [\"a\"]").2, ExprErrorKind::TypeMismatch);
+    assert_eq!(load_error("if(x > 1, 1, \"a\") == 1").2, ExprErrorKind::TypeMismatch);
+    let (_, _, kind, column) = load_error("x + 1 > 2 and area");
+    assert_eq!((kind, column), (ExprErrorKind::TypeMismatch, 11));
+    assert_eq!(load_error("x + 1").2, ExprErrorKind::NotACondition);
+    assert_eq!(load_error("count(members)").2, ExprErrorKind::NotACondition);
+}
+
+#[test]
 fn a_standard_naming_an_unknown_question_fails_at_load_not_at_scoring() {
     let src = include_str!("../standards/vn-2022.json").replace("not internet_use", "not internet_usage");
     let form = Form::builtin_household().unwrap();

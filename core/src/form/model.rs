@@ -201,10 +201,12 @@ impl Form {
                     .iter()
                     .enumerate()
                     .map(|(i, c)| {
-                        Expr::compile(&c.rule, self, &params, false).map_err(|error| FormError::Expression {
-                            question: section.id.clone(),
-                            field: format!("repeat.constraints[{i}]"),
-                            error,
+                        Expr::compile(&c.rule, self, &params, false, true).map_err(|error| {
+                            FormError::Expression {
+                                question: section.id.clone(),
+                                field: format!("repeat.constraints[{i}]"),
+                                error,
+                            }
                         })
                     })
                     .collect::<Result<_, _>>()?;
@@ -212,23 +214,20 @@ impl Form {
             }
             let in_roster = section.repeat.is_some();
             for q in &section.questions {
-                let compile = |src: &str, field: String| {
-                    Expr::compile(src, self, &params, in_roster).map_err(|error| FormError::Expression {
-                        question: q.id.clone(),
-                        field,
-                        error,
-                    })
+                let compile = |src: &str, field: String, condition: bool| {
+                    Expr::compile(src, self, &params, in_roster, condition)
+                        .map_err(|error| FormError::Expression { question: q.id.clone(), field, error })
                 };
                 if let Some(src) = &q.calculate {
-                    compile(src, "calculate".into())?;
+                    compile(src, "calculate".into(), false)?;
                 }
                 let relevant =
-                    q.relevant.as_deref().map(|src| compile(src, "relevant".into())).transpose()?;
+                    q.relevant.as_deref().map(|src| compile(src, "relevant".into(), true)).transpose()?;
                 let constraints = q
                     .constraints
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| compile(&c.rule, format!("constraints[{i}]")))
+                    .map(|(i, c)| compile(&c.rule, format!("constraints[{i}]"), true))
                     .collect::<Result<_, _>>()?;
                 rules.insert(q.id.clone(), Rules { relevant, constraints });
             }
@@ -236,19 +235,20 @@ impl Form {
         Ok(rules)
     }
 
-    /// Compiles a household-level expression against this questionnaire.
+    /// Compiles a household-level expression of any type against this
+    /// questionnaire.
     pub fn expression(&self, src: &str) -> Result<Expr, super::expr::ExprError> {
-        Expr::compile(src, self, &BTreeMap::new(), false)
+        Expr::compile(src, self, &BTreeMap::new(), false, false)
     }
 
-    /// Compiles an expression against this questionnaire, with named
-    /// constants; used by standards for their indicator rules.
+    /// Compiles a household-level condition against this questionnaire, with
+    /// named constants: a standard's indicator rule or a score card's option.
     pub(crate) fn compile(
         &self,
         src: &str,
         params: &BTreeMap<String, f64>,
     ) -> Result<Expr, super::expr::ExprError> {
-        Expr::compile(src, self, params, false)
+        Expr::compile(src, self, params, false, true)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -281,7 +281,11 @@ impl Schema for Form {
         let kind = match q.kind {
             QuestionType::SingleChoice => FieldKind::Choice(&q.choices),
             QuestionType::MultipleChoice => FieldKind::Choices(&q.choices),
-            _ => FieldKind::Other,
+            QuestionType::Text => FieldKind::Text,
+            QuestionType::Boolean => FieldKind::Bool,
+            QuestionType::Integer | QuestionType::Decimal | QuestionType::Year => FieldKind::Num,
+            QuestionType::Date => FieldKind::Date,
+            QuestionType::Gps | QuestionType::Photo | QuestionType::Calculated => FieldKind::Opaque,
         };
         Some(FieldInfo { in_roster: self.in_roster(id), kind, calculation: q.calculate.as_deref() })
     }

@@ -100,10 +100,8 @@ impl Card {
                         doc.id, item.id
                     )));
                 }
-                let expr = form.expression(&option.when).map_err(|error| ScoringError::Expression {
-                    standard: doc.id.clone(),
-                    indicator: item.id.clone(),
-                    error,
+                let expr = form.compile(&option.when, &BTreeMap::new()).map_err(|error| {
+                    ScoringError::Expression { standard: doc.id.clone(), indicator: item.id.clone(), error }
                 })?;
                 item_conditions.push(expr);
             }

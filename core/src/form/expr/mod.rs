@@ -14,6 +14,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod resolve;
+mod types;
 
 use std::collections::BTreeMap;
 
@@ -59,6 +60,10 @@ pub enum ExprErrorKind {
     BadList,
     #[error("calculations refer to each other in a cycle")]
     CyclicCalculation,
+    #[error("operand types do not fit the operator")]
+    TypeMismatch,
+    #[error("a rule must be true or false")]
+    NotACondition,
 }
 
 /// An expression error with the column (in characters, from 1) it points at.
@@ -95,17 +100,23 @@ pub struct Scope<'a> {
 }
 
 impl Expr {
-    /// Parses `src` and checks every name against `schema`; `in_roster` says
-    /// whether it is evaluated for one roster row. `params` are the named
-    /// constants (`$name`) it may use.
+    /// Parses `src` and checks every name and type against `schema`;
+    /// `in_roster` says whether it is evaluated for one roster row, `condition`
+    /// whether it must be true or false (a relevance, constraint or rule).
+    /// `params` are the named constants (`$name`) it may use.
     pub(crate) fn compile(
         src: &str,
         schema: &dyn Schema,
         params: &BTreeMap<String, f64>,
         in_roster: bool,
+        condition: bool,
     ) -> Result<Expr, ExprError> {
         let node = parser::parse(&lexer::tokenize(src)?)?;
         let op = resolve::Resolver::new(schema, params).resolve(&node, in_roster)?;
+        let ty = types::check(&node, schema)?;
+        if condition && ty != types::Ty::Bool {
+            return Err(ExprError::new(ExprErrorKind::NotACondition, 1));
+        }
         Ok(Expr { op })
     }
 

@@ -14,7 +14,12 @@ use crate::form::model::Choice;
 pub(crate) enum FieldKind<'s> {
     Choice(&'s [Choice]),
     Choices(&'s [Choice]),
-    Other,
+    Text,
+    Bool,
+    Num,
+    Date,
+    /// GPS and photos: answered or not, never compared.
+    Opaque,
 }
 
 #[derive(Debug, Clone, Copy)]
