@@ -6,6 +6,38 @@
 //! [`ScoreResult`]; [`alkire_foster`] aggregates many. Scoring is pure and
 //! deterministic: no storage, no clock (the reference date is an input), no
 //! hash-ordered output. Messages carry ids and field names, never answers.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use hearth_core::form::{Answers, Form};
+//! use hearth_core::scoring::{Category, Standard};
+//!
+//! let answers = Answers::from_interchange_json(
+//!     r#"{
+//!       "area": "rural", "income_monthly_vnd": 2800000,
+//!       "house": { "walls": "non_durable", "frame": "durable", "roof": "non_durable" },
+//!       "floor_area_m2": 30, "water_source": "surface_water", "latrine": "simple_pit",
+//!       "internet_use": true, "info_devices": ["basic_phone"],
+//!       "members": [
+//!         { "name": "A", "sex": "male", "birth": "1980", "relationship": "head",
+//!           "health_insurance": true, "education": "lower_secondary", "employment": "farming",
+//!           "disability": "none", "monthly_social_allowance": false },
+//!         { "name": "B", "sex": "female", "birth": "1982-05", "relationship": "spouse",
+//!           "health_insurance": true, "education": "primary", "employment": "farming",
+//!           "disability": "none", "monthly_social_allowance": false }
+//!       ]
+//!     }"#,
+//! )?;
+//! let date = NaiveDate::from_ymd_opt(2025, 10, 1).ok_or("date")?;
+//! assert!(Form::builtin_household()?.validate(&answers, date).is_empty());
+//!
+//! let result = Standard::in_force_on(date)?.score(&answers, date)?;
+//! assert_eq!(result.standard.id, "vn-2022");
+//! assert_eq!(result.income_per_capita, Some(1_400_000));
+//! assert_eq!(result.deprived().collect::<Vec<_>>(), ["housing_quality", "water", "latrine"]);
+//! assert_eq!(result.category, Category::Poor);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod af;
 mod card;
