@@ -266,6 +266,12 @@ mod tests {
     }
 
     #[test]
+    fn the_exit_status_is_non_zero_on_malformed_input() {
+        let missing = args("/nonexistent/answers.json", Format::Json);
+        assert_eq!(run(&missing), ExitCode::FAILURE);
+    }
+
+    #[test]
     fn today_is_a_real_date() {
         assert!(today().is_some_and(PartialDate::is_full));
     }
