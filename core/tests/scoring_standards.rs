@@ -155,6 +155,15 @@ fn every_threshold_of_every_builtin_carries_a_source() {
 }
 
 #[test]
+fn a_standard_defining_an_indicator_twice_is_refused() {
+    let src = include_str!("../standards/vn-2022.json").replace("\"id\": \"telecom\"", "\"id\": \"water\"");
+    let err = Standard::from_json(&src, &hearth_core::form::Form::builtin_household().unwrap()).unwrap_err();
+    assert!(
+        matches!(err, hearth_core::scoring::ScoringError::Definition(m) if m.contains("water is defined twice"))
+    );
+}
+
+#[test]
 fn unknown_standards_are_a_typed_error() {
     assert!(matches!(
         Standard::builtin("vn-1999"),

@@ -167,6 +167,14 @@ impl Form {
                 {
                     return Err(FormError::DuplicateQuestion(q.id.clone()));
                 }
+                let mut values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+                values.sort_unstable();
+                if values.windows(2).any(|w| w[0] == w[1]) {
+                    return Err(FormError::Definition(format!(
+                        "question {}: a choice is listed twice",
+                        q.id
+                    )));
+                }
                 let needs_choices =
                     matches!(q.kind, QuestionType::SingleChoice | QuestionType::MultipleChoice);
                 if needs_choices == q.choices.is_empty()

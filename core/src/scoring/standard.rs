@@ -203,6 +203,14 @@ impl Standard {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut ids: Vec<&str> = doc.indicators.iter().map(|i| i.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(pair) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(ScoringError::Definition(format!(
+                "{}: indicator {} is defined twice",
+                doc.id, pair[0]
+            )));
+        }
         let weights = weights(&doc)?;
         let needs_lines = !matches!(doc.classification, Classification::WeightedScore { .. });
         if needs_lines && doc.lines.is_none() {
