@@ -93,4 +93,30 @@ proptest! {
         let back: Answers = postcard::from_bytes(&postcard::to_allocvec(&a).unwrap()).unwrap();
         prop_assert_eq!(back, a);
     }
+
+    #[test]
+    fn the_interchange_reader_never_panics_on_arbitrary_text(src in "\\PC{0,300}") {
+        let _ = Answers::from_interchange_json(&src);
+    }
+
+    #[test]
+    fn the_interchange_reader_never_panics_on_a_damaged_document(at in 0usize..2000, byte in 32u8..127) {
+        let mut doc = EXAMPLE.as_bytes().to_vec();
+        let at = at % doc.len();
+        doc[at] = byte;
+        if let Ok(src) = String::from_utf8(doc) {
+            match Answers::from_interchange_json(&src) {
+                Ok(a) => { form().validate(&a, date()); }
+                Err(e) => prop_assert!(!e.to_string().contains("Sình")),
+            }
+        }
+    }
 }
+
+const EXAMPLE: &str = r#"{"reference_date": "2025-10-01", "area": "rural", "region": "northern_midlands_mountains",
+  "income_monthly_vnd": 6000000, "house": {"walls": "non_durable", "frame": "durable", "roof": "non_durable"},
+  "floor_area_m2": 36, "water_source": "protected_spring", "latrine": "simple_pit", "internet_use": false,
+  "info_devices": ["radio"], "gps": {"lat": 22.6, "lon": 104.5},
+  "members": [{"name": "Vùi Văn Sình", "sex": "male", "birth": "1984", "relationship": "head",
+    "health_insurance": true, "in_school": false, "education": "primary", "employment": "farming",
+    "disability": "none", "monthly_social_allowance": false, "malnourished": false, "extra": {"k": [1, 2]}}]}"#;
