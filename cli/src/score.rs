@@ -72,11 +72,14 @@ fn score(args: &ScoreArgs) -> Result<String, String> {
     let reference_date = answers.reference_date.unwrap_or(date);
     let form = Form::builtin_household().map_err(|e| e.to_string())?;
     let problems = form.validate(&answers, reference_date);
+    let describe = |p: &Problem| {
+        let text = form.message(&p.key).map(|t| if args.lang == Lang::Vi { &t.vi } else { &t.en });
+        format!("{}: {}{}", path(p), p.key, text.map(|t| format!(" ({t})")).unwrap_or_default())
+    };
     for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
-        eprintln!("warning: {}: {}", path(p), p.key);
+        eprintln!("warning: {}", describe(p));
     }
-    let errors: Vec<String> =
-        problems.iter().filter(|p| p.blocks()).map(|p| format!("{}: {}", path(p), p.key)).collect();
+    let errors: Vec<String> = problems.iter().filter(|p| p.blocks()).map(describe).collect();
     if !errors.is_empty() {
         return Err(format!("invalid answers:\n  {}", errors.join("\n  ")));
     }

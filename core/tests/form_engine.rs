@@ -174,6 +174,28 @@ fn relevance_decides_what_is_required() {
 }
 
 #[test]
+fn every_message_key_of_the_built_in_form_has_vietnamese_and_english_text() {
+    let form = form();
+    let mut keys: Vec<&str> = vec![
+        "required",
+        "type",
+        "choice",
+        "unknown_question",
+        "calculated",
+        "roster.too_few",
+        "roster.too_many",
+    ];
+    for section in &form.sections {
+        keys.extend(section.repeat.iter().flat_map(|r| r.constraints.iter().map(|c| c.message.as_str())));
+        keys.extend(section.questions.iter().flat_map(|q| q.constraints.iter().map(|c| c.message.as_str())));
+    }
+    for key in keys {
+        let text = form.message(key).unwrap_or_else(|| panic!("no text for {key}"));
+        assert!(!text.vi.is_empty() && !text.en.is_empty(), "{key}");
+    }
+}
+
+#[test]
 fn values_that_do_not_fit_the_question_are_reported() {
     let mut a = Answers::from_interchange_json(PUBLISHED_EXAMPLE).unwrap();
     a.set("area", Value::Choice("suburban".into()));

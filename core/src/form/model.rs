@@ -113,6 +113,9 @@ struct FormDoc {
     id: String,
     version: u32,
     title: Text,
+    /// Texts for validation message keys, in Vietnamese and English.
+    #[serde(default)]
+    messages: BTreeMap<String, Text>,
     sections: Vec<Section>,
 }
 
@@ -129,6 +132,8 @@ pub struct Form {
     pub id: String,
     pub version: u32,
     pub title: Text,
+    /// Texts for validation message keys (`required`, `constraint.…`).
+    pub messages: BTreeMap<String, Text>,
     pub sections: Vec<Section>,
     /// Question id → (section index, question index).
     index: BTreeMap<String, (usize, usize)>,
@@ -191,6 +196,7 @@ impl Form {
             id: doc.id,
             version: doc.version,
             title: doc.title,
+            messages: doc.messages,
             sections: doc.sections,
             index,
             rules: BTreeMap::new(),
@@ -257,6 +263,11 @@ impl Form {
         params: &BTreeMap<String, f64>,
     ) -> Result<Expr, super::expr::ExprError> {
         Expr::compile(src, self, params, false, true)
+    }
+
+    /// The text of a validation message key, if the questionnaire has one.
+    pub fn message(&self, key: &str) -> Option<&Text> {
+        self.messages.get(key)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
