@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, ValueEnum};
 use hearth_core::form::{Answers, Form, PartialDate, Problem, Severity};
-use hearth_core::scoring::{ScoreResult, Standard};
+use hearth_core::scoring::{Card, ScoreResult, Standard, score_with_card};
 use serde_json::json;
 
 #[derive(Args)]
@@ -28,6 +28,9 @@ pub struct ScoreArgs {
     /// Language of reasons and labels in the table.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     lang: Lang,
+    /// Also compute B1 with the built-in sample score card (illustrative, not official).
+    #[arg(long)]
+    sample_b1: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,7 +86,14 @@ fn score(args: &ScoreArgs) -> Result<String, String> {
     if !errors.is_empty() {
         return Err(format!("invalid answers:\n  {}", errors.join("\n  ")));
     }
-    let result = standard.score(&answers, reference_date).map_err(|e| e.to_string())?;
+    let result = if args.sample_b1 {
+        let card = Card::sample_b1().map_err(|e| e.to_string())?;
+        eprintln!("note: {}", if args.lang == Lang::Vi { &card.notice.vi } else { &card.notice.en });
+        score_with_card(&standard, &card, &answers, reference_date)
+    } else {
+        standard.score(&answers, reference_date)
+    }
+    .map_err(|e| e.to_string())?;
     Ok(match args.format {
         Format::Json => json_output(&result, &reference_date.to_string()),
         Format::Table => table(&result, &standard, args.lang),
@@ -180,7 +190,7 @@ fn table(r: &ScoreResult, standard: &Standard, lang: Lang) -> String {
     line(format!("poverty line   {}", vnd(r.poverty_line)));
     line(format!("deprivations   {} of {}   B2 = {}", r.deprivation_count, r.indicators.len(), r.b2));
     if let Some(b1) = r.b1 {
-        line(format!("B1             {b1}"));
+        line(format!("B1             {b1}   (sample card, not the official table)"));
     }
     line(format!("why            {}", text(&r.explanation)));
     line(String::new());
@@ -218,6 +228,7 @@ mod tests {
 
     fn args(input: &str, format: Format) -> ScoreArgs {
         ScoreArgs {
+            sample_b1: false,
             input: input.to_owned(),
             standard: None,
             date: parse_date("2025-10-01").ok(),
@@ -266,6 +277,18 @@ mod tests {
         assert!(err.contains("floor_area_m2: required"), "{err}");
         let err = run_on("{ not json", Format::Json).unwrap_err();
         assert!(err.contains("not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn the_sample_card_adds_b1() {
+        let file = std::env::temp_dir().join(format!("hearth-score-card-{}.json", std::process::id()));
+        std::fs::write(&file, EXAMPLE).unwrap();
+        let mut with_card = args(&file.to_string_lossy(), Format::Json);
+        with_card.sample_b1 = true;
+        let out: serde_json::Value = serde_json::from_str(&score(&with_card).unwrap()).unwrap();
+        let _ = std::fs::remove_file(&file);
+        assert!(out["b1"].is_u64(), "{out}");
+        assert_eq!(out["category"], "poor", "the card never changes the standard's category");
     }
 
     #[test]
