@@ -118,9 +118,9 @@ impl Session {
 
     /// An attachment's bytes (readers in scope of its interview).
     pub fn attachment(&self, id: Uuid) -> Result<Vec<u8>> {
-        let r = self.store.reader();
-        let info = self.attachment_row(&r, id)?;
+        let info = self.attachment_row(&self.store.reader(), id)?;
         self.interview(info.interview_id)?;
+        let r = self.store.reader();
         let mut stmt = r.prepare_cached(
             "SELECT n, sv, chunk FROM attachment_chunks WHERE attachment_id = ?1 ORDER BY n",
         )?;
