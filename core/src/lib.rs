@@ -11,7 +11,9 @@ pub mod form;
 pub mod household;
 pub mod identity;
 pub mod scoring;
+pub mod report;
 pub mod store;
+pub mod sync;
 pub mod units;
 pub mod workflow;
 
