@@ -53,6 +53,12 @@ pub enum Error {
     /// A questionnaire could not be loaded, or answers could not be read.
     #[error("form: {0}")]
     Form(#[from] crate::form::FormError),
+    /// A sync packet was refused; nothing from it was applied.
+    #[error("packet refused: {0}")]
+    Packet(#[from] crate::sync::PacketError),
+    /// A frame was refused.
+    #[error("frame refused: {0}")]
+    Frame(#[from] crate::sync::frames::FrameError),
     /// The record already exists.
     #[error("{kind} already exists")]
     AlreadyExists { kind: &'static str },
