@@ -82,6 +82,10 @@ impl UserKeys {
         Ok(k)
     }
 
+    pub(crate) fn agreement_seed(&self) -> &[u8] {
+        &self.seeds[32..]
+    }
+
     pub(crate) fn agreement_public(&self) -> [u8; 32] {
         let (_, public) = X25519HkdfSha256::derive_keypair(&self.seeds[32..]);
         let mut k = [0u8; 32];

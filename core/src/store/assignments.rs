@@ -82,6 +82,8 @@ impl Session {
                 ])?;
                 let detail = Detail { related: vec![Uuid::from_bytes(owner), officer], ..Detail::default() };
                 self.audit(&tx, "interview.reassign", Uuid::from_bytes(iv), &detail)?;
+                let moved = self.read_interview(&tx, Uuid::from_bytes(iv))?;
+                self.record_interview(&tx, &moved, crate::sync::wire::ACT_REASSIGN)?;
             }
         }
         tx.commit()?;

@@ -8,6 +8,7 @@ use super::Session;
 use crate::error::{Error, Result};
 use crate::identity::Role;
 use crate::scoring::Standard;
+use crate::sync::wire::{Entity, Op};
 use crate::workflow::{CycleKind, CycleStatus, Detail, NewCycle, ReviewCycle};
 
 impl Session {
@@ -58,8 +59,16 @@ impl Session {
             )?;
         }
         self.audit(&tx, "cycle.open", cycle.id, &Detail::default())?;
+        self.record_cycle(&tx, &cycle)?;
         tx.commit()?;
         Ok(cycle)
+    }
+
+    /// Appends a cycle's state to the change log.
+    pub(crate) fn record_cycle(&self, tx: &rusqlite::Transaction<'_>, cycle: &ReviewCycle) -> Result<()> {
+        let payload =
+            postcard::to_stdvec(&super::sync::cycle_to_wire(cycle)).map_err(|_| Error::Decode("cycle"))?;
+        self.record_change(tx, Entity::Cycle(*cycle.id.as_bytes()), Op::Upsert, payload)
     }
 
     /// One cycle.

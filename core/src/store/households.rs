@@ -10,6 +10,7 @@ use super::schema::VERSION;
 use super::seal::Binding;
 use crate::error::{Error, Result};
 use crate::household::{Household, HouseholdDetails};
+use crate::sync::wire::{Entity, Op};
 use crate::workflow::Detail;
 
 const NAME: i64 = 1;
@@ -33,6 +34,7 @@ impl Session {
         )?;
         self.write_tokens(&tx, &h)?;
         self.audit(&tx, "household.create", h.id, &Detail::default())?;
+        self.record_change(&tx, Entity::Household(*h.id.as_bytes()), Op::Upsert, wire_household(&h)?)?;
         tx.commit()?;
         Ok(h)
     }
@@ -65,6 +67,7 @@ impl Session {
         tx.execute("DELETE FROM household_tokens WHERE household_id = ?1", [next.id.as_bytes()])?;
         self.write_tokens(&tx, &next)?;
         self.audit(&tx, "household.update", next.id, &Detail::default())?;
+        self.record_change(&tx, Entity::Household(*next.id.as_bytes()), Op::Upsert, wire_household(&next)?)?;
         tx.commit()?;
         Ok(next)
     }
@@ -72,10 +75,12 @@ impl Session {
     /// Soft-deletes a household: a tombstone stays (for sync and audit), its
     /// search tokens go.
     pub fn delete_household(&self, id: Uuid) -> Result<()> {
+        let last = self.household(id)?;
         let mut w = self.store.writer();
         let tx = w.transaction()?;
         let (village, _) = current(&tx, &id)?;
         self.require_household_edit(&village)?;
+        self.record_change(&tx, Entity::Household(*id.as_bytes()), Op::Delete, wire_household(&last)?)?;
         tx.execute(
             "UPDATE households SET deleted = 1, revision = revision + 1, updated_at = ?2 WHERE id = ?1",
             params![id.as_bytes(), self.store.now_ms()],
@@ -146,7 +151,7 @@ impl Session {
         Ok(out)
     }
 
-    fn seal_details(&self, h: &Household) -> Result<Vec<u8>> {
+    pub(crate) fn seal_details(&self, h: &Household) -> Result<Vec<u8>> {
         let plain =
             zeroize::Zeroizing::new(postcard::to_stdvec(&h.details).map_err(|_| Error::Decode("household"))?);
         self.records.seal(binding(&h.id, VERSION), &plain)
@@ -165,7 +170,7 @@ impl Session {
         Ok(Household { id, village, revision, details })
     }
 
-    fn write_tokens(&self, tx: &Transaction<'_>, h: &Household) -> Result<()> {
+    pub(crate) fn write_tokens(&self, tx: &Transaction<'_>, h: &Household) -> Result<()> {
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO household_tokens (kind, token, household_id) VALUES (?1, ?2, ?3)",
         )?;
@@ -179,6 +184,11 @@ impl Session {
         }
         Ok(())
     }
+}
+
+fn wire_household(h: &Household) -> Result<Vec<u8>> {
+    postcard::to_stdvec(&super::sync::household_to_wire(&h.village, &h.details))
+        .map_err(|_| Error::Decode("household"))
 }
 
 /// The village and revision of a live household.

@@ -16,6 +16,7 @@ use crate::form::{Answers, Form, Row, Value};
 use crate::household::{Household, Relationship, Sex};
 use crate::identity::Role;
 use crate::scoring::Standard;
+use crate::sync::wire::{ACT_START, Entity, Op, act_code};
 use crate::workflow::interview::InterviewRecord;
 use crate::workflow::lifecycle::{self, Act, Actor};
 use crate::workflow::{Comment, CycleStatus, Detail, Interview, NewComment, Status};
@@ -110,6 +111,7 @@ impl Session {
             ..Detail::default()
         };
         self.audit(&tx, "interview.start", iv.id, &detail)?;
+        self.record_interview(&tx, &iv, ACT_START)?;
         tx.commit()?;
         Ok(iv)
     }
@@ -249,8 +251,16 @@ impl Session {
             content: Some(content_hash(&record)),
         };
         self.audit(&tx, act.as_str(), iv.id, &detail)?;
+        self.record_interview(&tx, &iv, act_code(act))?;
         tx.commit()?;
         Ok(iv)
+    }
+
+    /// Appends an interview act to the change log.
+    pub(crate) fn record_interview(&self, tx: &Transaction<'_>, iv: &Interview, code: u8) -> Result<()> {
+        let wire = super::sync::interview_to_wire(iv, household_form()?)?;
+        let payload = postcard::to_stdvec(&wire).map_err(|_| Error::Decode("interview"))?;
+        self.record_change(tx, Entity::Interview(*iv.id.as_bytes()), Op::Act(code), payload)
     }
 
     pub(crate) fn read_interview(&self, conn: &Connection, id: Uuid) -> Result<Interview> {
@@ -285,7 +295,7 @@ impl Session {
         })
     }
 
-    fn seal_interview(&self, iv: &Interview) -> Result<Vec<u8>> {
+    pub(crate) fn seal_interview(&self, iv: &Interview) -> Result<Vec<u8>> {
         let rec = InterviewRecord {
             answers: iv.answers.clone(),
             score: iv.score.clone(),

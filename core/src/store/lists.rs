@@ -114,6 +114,8 @@ impl Session {
                 content: None,
             };
             self.audit(&tx, Act::Certify.as_str(), iv.id, &detail)?;
+            iv.status = to;
+            self.record_interview(&tx, &iv, crate::sync::wire::act_code(Act::Certify))?;
             summary.certified += 1;
         }
         if let Some(prev) = previous {
@@ -139,6 +141,8 @@ impl Session {
             params![cycle_id.as_bytes(), self.store.now_ms()],
         )?;
         self.audit(&tx, "cycle.certify", cycle_id, &Detail::default())?;
+        let certified = ReviewCycle { status: CycleStatus::Certified, ..cycle.clone() };
+        self.record_cycle(&tx, &certified)?;
         tx.commit()?;
         Ok(summary)
     }

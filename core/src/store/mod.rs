@@ -21,6 +21,7 @@ mod open;
 pub mod schema;
 pub mod seal;
 mod session;
+mod sync;
 mod units;
 mod users;
 
@@ -36,6 +37,7 @@ pub use keys::{DEFAULT_KDF_ITERATIONS, KeyProvider, KeyProviderError, Pin};
 pub use lists::CertifySummary;
 pub use seal::Cipher;
 pub use session::Session;
+pub use sync::{Conflict, ImportSummary};
 pub use users::{LockoutPolicy, UserInfo};
 
 use crate::clock::{Clock, SystemClock};

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("001_init", include_str!("../../sql/migrations/001_init.sql")),
     ("002_workflow", include_str!("../../sql/migrations/002_workflow.sql")),
+    ("003_sync", include_str!("../../sql/migrations/003_sync.sql")),
 ];
 
 /// The schema version this build writes.

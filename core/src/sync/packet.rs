@@ -46,8 +46,10 @@ pub enum PacketError {
     UnknownSender,
     #[error("a change in the packet is not signed by its actor")]
     BadChange,
-    #[error("the packet is from the future")]
+    #[error("the packet's clock is too far ahead")]
     FromTheFuture,
+    #[error("the packet was already imported")]
+    Replayed,
 }
 
 const SIGNATURE_LEN: usize = 64;

@@ -66,6 +66,8 @@ pub struct Wrap {
 /// The sealed part of a packet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
+    /// Certificates of the sender and of every actor in `changes`.
+    pub certificates: Vec<Vec<u8>>,
     pub changes: Vec<Change>,
 }
 
@@ -110,7 +112,6 @@ impl Change {
 /// What a change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Entity {
-    Certificate([u8; 16]),
     Cycle([u8; 16]),
     Household([u8; 16]),
     Interview([u8; 16]),
@@ -120,7 +121,7 @@ impl Entity {
     /// The entity's id.
     pub fn id(&self) -> [u8; 16] {
         match *self {
-            Entity::Certificate(id) | Entity::Cycle(id) | Entity::Household(id) | Entity::Interview(id) => id,
+            Entity::Cycle(id) | Entity::Household(id) | Entity::Interview(id) => id,
         }
     }
 }
@@ -233,10 +234,13 @@ pub fn act_code(a: crate::workflow::Act) -> u8 {
     }
 }
 
-/// The act a wire code names. Code 8 is the start of an interview.
+/// The act a wire code names; [`ACT_START`] and [`ACT_REASSIGN`] are not
+/// lifecycle acts.
 pub fn act_from(code: u8) -> Option<crate::workflow::Act> {
     crate::workflow::Act::ALL.into_iter().find(|a| act_code(*a) == code)
 }
 
 /// The act code of starting an interview.
 pub const ACT_START: u8 = 8;
+/// The act code of moving an interview to another officer.
+pub const ACT_REASSIGN: u8 = 9;

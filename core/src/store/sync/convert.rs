@@ -1,0 +1,171 @@
+//! Domain records ↔ wire records. The wire side is frozen; this is the one
+//! place that knows both.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::form::{Answers, Form, PartialDate};
+use crate::household::{GeoPoint, HouseholdDetails, Member, Relationship, Sex};
+use crate::sync::wire::{
+    WireComment, WireCycle, WireHousehold, WireInterview, WireMember, status_code, status_from,
+};
+use crate::workflow::{Comment, CycleKind, CycleStatus, Interview, ReviewCycle};
+
+const RELATIONSHIPS: [Relationship; 8] = [
+    Relationship::Head,
+    Relationship::Spouse,
+    Relationship::Child,
+    Relationship::ChildInLaw,
+    Relationship::Grandchild,
+    Relationship::Parent,
+    Relationship::Sibling,
+    Relationship::Other,
+];
+
+fn bad(what: &'static str) -> Error {
+    Error::Decode(what)
+}
+
+pub(crate) fn household_to_wire(village: &str, d: &HouseholdDetails) -> WireHousehold {
+    WireHousehold {
+        village: village.to_owned(),
+        address: d.address.clone(),
+        members: d
+            .members
+            .iter()
+            .map(|m| WireMember {
+                id: *m.id.as_bytes(),
+                full_name: m.full_name.clone(),
+                sex: if m.sex == Sex::Male { 0 } else { 1 },
+                birth: m.birth.to_string(),
+                ethnicity: m.ethnicity.clone(),
+                relationship: RELATIONSHIPS.iter().position(|r| *r == m.relationship).unwrap_or(7) as u8,
+                national_id: m.national_id.clone(),
+            })
+            .collect(),
+        gps: d.gps.map(|g| (g.lat, g.lon)),
+        phone: d.phone.clone(),
+        notes: d.notes.clone(),
+    }
+}
+
+pub(crate) fn household_from_wire(w: &WireHousehold) -> Result<(String, HouseholdDetails)> {
+    let members = w
+        .members
+        .iter()
+        .map(|m| {
+            Ok(Member {
+                id: Uuid::from_bytes(m.id),
+                full_name: m.full_name.clone(),
+                sex: match m.sex {
+                    0 => Sex::Male,
+                    1 => Sex::Female,
+                    _ => return Err(bad("wire member")),
+                },
+                birth: PartialDate::parse(&m.birth).ok_or(bad("wire member"))?,
+                ethnicity: m.ethnicity.clone(),
+                relationship: *RELATIONSHIPS.get(m.relationship as usize).ok_or(bad("wire member"))?,
+                national_id: m.national_id.clone(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let details = HouseholdDetails {
+        address: w.address.clone(),
+        members,
+        gps: w.gps.map(|(lat, lon)| GeoPoint { lat, lon }),
+        phone: w.phone.clone(),
+        notes: w.notes.clone(),
+    };
+    Ok((w.village.clone(), details))
+}
+
+pub(crate) fn cycle_to_wire(c: &ReviewCycle) -> WireCycle {
+    WireCycle {
+        year: c.year,
+        month: match c.kind {
+            CycleKind::Periodic => 0,
+            CycleKind::Regular { month } => month as u8,
+        },
+        standard_id: c.standard_id.clone(),
+        reference_date: c.reference_date.to_string(),
+        units: c.units.clone(),
+        certified: c.status == CycleStatus::Certified,
+    }
+}
+
+pub(crate) fn cycle_from_wire(id: Uuid, w: &WireCycle, opened_at_ms: i64) -> Result<ReviewCycle> {
+    Ok(ReviewCycle {
+        id,
+        year: w.year,
+        kind: if w.month == 0 {
+            CycleKind::Periodic
+        } else {
+            CycleKind::Regular { month: u32::from(w.month) }
+        },
+        standard_id: w.standard_id.clone(),
+        units: w.units.clone(),
+        reference_date: NaiveDate::parse_from_str(&w.reference_date, "%Y-%m-%d")
+            .map_err(|_| bad("wire cycle"))?,
+        status: if w.certified { CycleStatus::Certified } else { CycleStatus::Open },
+        opened_at_ms,
+        certified_at_ms: None,
+    })
+}
+
+pub(crate) fn interview_to_wire(iv: &Interview, form: &Form) -> Result<WireInterview> {
+    Ok(WireInterview {
+        household: *iv.household_id.as_bytes(),
+        cycle: *iv.cycle_id.as_bytes(),
+        village: iv.village.clone(),
+        form_id: iv.form_id.clone(),
+        form_version: iv.form_version,
+        officer: *iv.officer_id.as_bytes(),
+        status: status_code(iv.status),
+        answers_json: form.to_interchange_json(&iv.answers)?,
+        comments: iv
+            .comments
+            .iter()
+            .map(|c| WireComment {
+                author: *c.author.as_bytes(),
+                at_ms: c.at_ms,
+                question: c.question.clone(),
+                row: c.row,
+                text: c.text.clone(),
+            })
+            .collect(),
+        submitted_ms: iv.submitted_at_ms,
+    })
+}
+
+/// The interview a wire record describes; the score is left for the caller.
+pub(crate) fn interview_from_wire(id: Uuid, w: &WireInterview, form: &Form) -> Result<Interview> {
+    let answers: Answers = form.parse_interchange(&w.answers_json)?;
+    Ok(Interview {
+        id,
+        household_id: Uuid::from_bytes(w.household),
+        cycle_id: Uuid::from_bytes(w.cycle),
+        village: w.village.clone(),
+        form_id: w.form_id.clone(),
+        form_version: w.form_version,
+        officer_id: Uuid::from_bytes(w.officer),
+        status: status_from(w.status).ok_or(bad("wire interview"))?,
+        revision: 0,
+        answers,
+        score: None,
+        comments: w
+            .comments
+            .iter()
+            .map(|c| Comment {
+                author: Uuid::from_bytes(c.author),
+                at_ms: c.at_ms,
+                question: c.question.clone(),
+                row: c.row,
+                text: c.text.clone(),
+            })
+            .collect(),
+        created_at_ms: 0,
+        updated_at_ms: 0,
+        submitted_at_ms: w.submitted_ms,
+    })
+}

@@ -1,0 +1,272 @@
+//! Folding an entity's changes into its stored state.
+//!
+//! The state of an entity is a function of the *set* of its changes, never of
+//! the order they arrived in: the changes are sorted by (HLC, origin, seq)
+//! and folded.
+//!
+//! - Cycles and households: the last change wins. A change that the winner
+//!   did not see (made after the winner's base, on another device) is kept as
+//!   a `superseded` conflict.
+//! - Interviews: each change is a lifecycle act; it applies only if the
+//!   lifecycle allows it from the state folded so far (by the actor's role
+//!   from their certificate, the owner, the status). So workflow beats edits:
+//!   an edit that arrives for an interview already approved does not apply
+//!   and is kept as a `locked` conflict for the supervisor.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use uuid::Uuid;
+
+use super::convert::{cycle_from_wire, household_from_wire, interview_from_wire};
+use super::kind_code;
+use crate::error::{Error, Result};
+use crate::household::Household;
+use crate::store::Session;
+use crate::store::cycles::read_cycle;
+use crate::store::interviews::household_form;
+use crate::sync::wire::{
+    ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, WireInterview, act_from,
+};
+use crate::workflow::lifecycle::{self, Actor};
+use crate::workflow::{CycleStatus, Interview, Status};
+
+impl Session {
+    /// Re-folds one entity inside `tx`; returns the number of conflicts.
+    pub(crate) fn refold(&self, tx: &Transaction<'_>, entity: Entity) -> Result<usize> {
+        let mut changes = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT origin, seq, sv, change FROM changes WHERE entity_kind = ?1 AND entity = ?2",
+            )?;
+            let rows = stmt.query_map(params![kind_code(&entity), entity.id()], |r| {
+                Ok((
+                    r.get::<_, [u8; 16]>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (origin, seq, sv, sealed) = row?;
+                changes.push(self.open_change(origin, seq, sv, &sealed)?);
+            }
+        }
+        changes.sort_by_key(|c| (c.hlc, c.origin, c.seq));
+        let losers: Vec<(&Change, &'static str)> = match entity {
+            Entity::Cycle(id) => self.fold_cycle(tx, Uuid::from_bytes(id), &changes)?,
+            Entity::Household(id) => self.fold_household(tx, Uuid::from_bytes(id), &changes)?,
+            Entity::Interview(id) => self.fold_interview(tx, Uuid::from_bytes(id), &changes)?,
+        };
+        tx.execute(
+            "DELETE FROM conflicts WHERE entity_kind = ?1 AND entity = ?2 AND resolved_by IS NULL",
+            params![kind_code(&entity), entity.id()],
+        )?;
+        for (c, reason) in &losers {
+            tx.execute(
+                "INSERT OR IGNORE INTO conflicts (origin, seq, entity_kind, entity, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![c.origin, c.seq as i64, kind_code(&entity), entity.id(), reason],
+            )?;
+        }
+        Ok(losers.len())
+    }
+
+    fn fold_cycle<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        changes: &'a [Change],
+    ) -> Result<Vec<(&'a Change, &'static str)>> {
+        let Some(winner) = changes.last() else { return Ok(Vec::new()) };
+        let w: WireCycle = postcard::from_bytes(&winner.payload).map_err(|_| Error::Decode("wire cycle"))?;
+        let first_ms = (changes[0].hlc >> 16) as i64;
+        let mut cycle = cycle_from_wire(id, &w, first_ms)?;
+        let certified = changes
+            .iter()
+            .find(|c| postcard::from_bytes::<WireCycle>(&c.payload).map(|w| w.certified).unwrap_or(false));
+        if let Some(c) = certified {
+            cycle.status = CycleStatus::Certified;
+            cycle.certified_at_ms = Some((c.hlc >> 16) as i64);
+        }
+        let (kind, month) = match cycle.kind {
+            crate::workflow::CycleKind::Periodic => ("periodic", None),
+            crate::workflow::CycleKind::Regular { month } => ("regular", Some(month)),
+        };
+        tx.execute(
+            "INSERT INTO cycles (id, year, kind, month, standard_id, reference_date, status, opened_at, certified_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO UPDATE SET year = ?2, kind = ?3, month = ?4, standard_id = ?5, reference_date = ?6,
+                                            status = ?7, opened_at = ?8, certified_at = ?9",
+            params![
+                id.as_bytes(),
+                cycle.year,
+                kind,
+                month,
+                cycle.standard_id,
+                cycle.reference_date.to_string(),
+                if cycle.status == CycleStatus::Certified { "certified" } else { "open" },
+                cycle.opened_at_ms,
+                cycle.certified_at_ms
+            ],
+        )?;
+        tx.execute("DELETE FROM cycle_units WHERE cycle_id = ?1", [id.as_bytes()])?;
+        for u in &cycle.units {
+            tx.execute(
+                "INSERT OR IGNORE INTO cycle_units (cycle_id, unit_code) VALUES (?1, ?2)",
+                params![id.as_bytes(), u],
+            )?;
+        }
+        Ok(superseded(changes))
+    }
+
+    fn fold_household<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        changes: &'a [Change],
+    ) -> Result<Vec<(&'a Change, &'static str)>> {
+        let Some(winner) = changes.last() else { return Ok(Vec::new()) };
+        let w: WireHousehold =
+            postcard::from_bytes(&winner.payload).map_err(|_| Error::Decode("wire household"))?;
+        let (village, details) = household_from_wire(&w)?;
+        let h = Household { id, village, revision: changes.len() as u32, details };
+        let deleted = winner.op == Op::Delete;
+        self.write_household_row(tx, &h, deleted, (winner.hlc >> 16) as i64)?;
+        Ok(superseded(changes))
+    }
+
+    fn fold_interview<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        changes: &'a [Change],
+    ) -> Result<Vec<(&'a Change, &'static str)>> {
+        let form = household_form()?;
+        let mut state: Option<(WireInterview, &Change, u32)> = None;
+        let mut losers = Vec::new();
+        for c in changes {
+            let next: WireInterview =
+                postcard::from_bytes(&c.payload).map_err(|_| Error::Decode("wire interview"))?;
+            let ok = match (&state, c.op) {
+                (None, Op::Act(ACT_START)) => true,
+                (Some((cur, _, _)), Op::Act(ACT_REASSIGN)) => {
+                    self.role_of(tx, c.actor)? == Some(crate::identity::Role::Supervisor)
+                        && crate::sync::wire::status_from(cur.status).is_some_and(Status::editable)
+                        && next.status == cur.status
+                }
+                (Some((cur, _, _)), Op::Act(code)) => match (act_from(code), self.role_of(tx, c.actor)?) {
+                    (Some(act), Some(role)) => {
+                        let from = crate::sync::wire::status_from(cur.status)
+                            .ok_or(Error::Decode("wire interview"))?;
+                        let actor = Actor { id: Uuid::from_bytes(c.actor), role, in_scope: true };
+                        lifecycle::next(from, act, actor, Uuid::from_bytes(cur.officer))
+                            .is_ok_and(|to| crate::sync::wire::status_code(to) == next.status)
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+            if ok {
+                let n = state.as_ref().map_or(0, |s| s.2) + 1;
+                state = Some((next, c, n));
+            } else {
+                let locked = state.as_ref().is_some_and(|(cur, _, _)| matches!(cur.status, 3 | 4 | 6));
+                losers.push((c, if locked { "locked" } else { "illegal" }));
+            }
+        }
+        let Some((w, last, count)) = state else { return Ok(losers) };
+        let mut iv: Interview = interview_from_wire(id, &w, form)?;
+        iv.revision = count;
+        iv.created_at_ms = (changes[0].hlc >> 16) as i64;
+        iv.updated_at_ms = (last.hlc >> 16) as i64;
+        if matches!(iv.status, Status::Completed | Status::Submitted | Status::Approved | Status::Certified)
+            && let Ok(cycle) = read_cycle(tx, iv.cycle_id)
+        {
+            let standard = crate::scoring::Standard::builtin(&cycle.standard_id)?;
+            iv.score = standard.score(&iv.answers, cycle.reference_date).ok();
+        }
+        // Two devices may start the same household's interview in one cycle:
+        // the interview with the lower id stands; the other is a conflict.
+        let rival: Option<[u8; 16]> = tx
+            .query_row(
+                "SELECT id FROM interviews WHERE household_id = ?1 AND cycle_id = ?2 AND id != ?3",
+                params![iv.household_id.as_bytes(), iv.cycle_id.as_bytes(), id.as_bytes()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(rival) = rival {
+            if rival < *id.as_bytes() {
+                // Every change of the losing interview is a conflict.
+                return Ok(changes.iter().map(|c| (c, "duplicate")).collect());
+            }
+            tx.execute("DELETE FROM interviews WHERE id = ?1", [rival])?;
+            self.write_interview_row(tx, &iv)?;
+            self.refold(tx, Entity::Interview(rival))?;
+            return Ok(losers);
+        }
+        self.write_interview_row(tx, &iv)?;
+        Ok(losers)
+    }
+
+    fn role_of(&self, tx: &Transaction<'_>, actor: [u8; 16]) -> Result<Option<crate::identity::Role>> {
+        Ok(self.store.certificate_of(tx, Uuid::from_bytes(actor))?.map(|c| c.body.role))
+    }
+}
+
+/// Changes the winner did not see, from other devices.
+fn superseded(changes: &[Change]) -> Vec<(&Change, &'static str)> {
+    let Some(winner) = changes.last() else { return Vec::new() };
+    changes[..changes.len() - 1]
+        .iter()
+        .filter(|c| c.hlc > winner.base_hlc && c.origin != winner.origin)
+        .map(|c| (c, "superseded"))
+        .collect()
+}
+
+impl Session {
+    /// Writes a household's row and search tokens as folded.
+    pub(crate) fn write_household_row(
+        &self,
+        tx: &Transaction<'_>,
+        h: &Household,
+        deleted: bool,
+        updated_ms: i64,
+    ) -> Result<()> {
+        tx.execute(
+            "INSERT INTO households (id, unit_code, sv, record, revision, deleted, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (id) DO UPDATE SET unit_code = ?2, sv = ?3, record = ?4, revision = ?5, deleted = ?6, updated_at = ?7",
+            params![h.id.as_bytes(), h.village, crate::store::schema::VERSION, self.seal_details(h)?, h.revision, deleted, updated_ms],
+        )?;
+        tx.execute("DELETE FROM household_tokens WHERE household_id = ?1", [h.id.as_bytes()])?;
+        if !deleted {
+            self.write_tokens(tx, h)?;
+        }
+        Ok(())
+    }
+
+    /// Writes an interview's row as folded.
+    pub(crate) fn write_interview_row(&self, tx: &Transaction<'_>, iv: &Interview) -> Result<()> {
+        tx.execute(
+            "INSERT INTO interviews (id, household_id, cycle_id, unit_code, form_id, form_version, officer_id, status,
+                                     sv, record, revision, created_at, updated_at, submitted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (id) DO UPDATE SET unit_code = ?4, form_id = ?5, form_version = ?6, officer_id = ?7,
+                 status = ?8, sv = ?9, record = ?10, revision = ?11, created_at = ?12, updated_at = ?13, submitted_at = ?14",
+            params![
+                iv.id.as_bytes(),
+                iv.household_id.as_bytes(),
+                iv.cycle_id.as_bytes(),
+                iv.village,
+                iv.form_id,
+                iv.form_version,
+                iv.officer_id.as_bytes(),
+                iv.status.as_str(),
+                crate::store::schema::VERSION,
+                self.seal_interview(iv)?,
+                iv.revision,
+                iv.created_at_ms,
+                iv.updated_at_ms,
+                iv.submitted_at_ms
+            ],
+        )?;
+        Ok(())
+    }
+}

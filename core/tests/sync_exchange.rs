@@ -1,0 +1,335 @@
+//! Packets between phones: the officer-to-supervisor round trip, idempotent
+//! and order-independent apply, refusals that change nothing, conflicts.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use common::*;
+use hearth_core::Error;
+use hearth_core::clock::ManualClock;
+use hearth_core::identity::{Authority, Role};
+use hearth_core::store::{Session, Store};
+use hearth_core::sync::PacketError;
+use hearth_core::workflow::{CycleKind, NewComment, NewCycle, Status};
+use uuid::Uuid;
+
+struct Device {
+    store: Store,
+    user: Uuid,
+    session: Session,
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    officer: Device,
+    supervisor: Device,
+    supervisor2: Device,
+}
+
+fn device(
+    dir: &std::path::Path,
+    name: &str,
+    authority: &Authority,
+    clock: &Arc<ManualClock>,
+    role: Role,
+    pin_: &str,
+) -> (Store, Uuid) {
+    let store =
+        Store::create(&dir.join(format!("{name}.db")), provider(), authority.public_key(), options(clock))
+            .unwrap();
+    store.import_units_csv(XIN_MAN).unwrap();
+    store.import_units_csv(VILLAGES).unwrap();
+    let user = enrol(&store, authority, name, pin_, role, &["01108"]);
+    store.finish_provisioning();
+    (store, user)
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 9, 15, 2, 0, 0).unwrap()));
+    let authority = Authority::generate().unwrap();
+    let (o, ou) = device(dir.path(), "officer", &authority, &clock, Role::Officer, "111111");
+    let (s, su) = device(dir.path(), "supervisor", &authority, &clock, Role::Supervisor, "222222");
+    let (s2, su2) = device(dir.path(), "supervisor2", &authority, &clock, Role::Supervisor, "333333");
+    // Provisioning gives each phone its colleagues' certificates.
+    let certs: Vec<Vec<u8>> = [(&o, ou), (&s, su), (&s2, su2)]
+        .iter()
+        .map(|(st, u)| st.users().unwrap().into_iter().find(|i| i.id == *u).map(|_| st).unwrap())
+        .zip([("111111", ou), ("222222", su), ("333333", su2)])
+        .map(|(st, (p, u))| st.unlock(u, &pin(p)).unwrap().certificate().to_bytes().unwrap())
+        .collect();
+    for st in [&o, &s, &s2] {
+        for c in &certs {
+            st.add_certificate(c).unwrap();
+        }
+    }
+    let dev = |store: Store, user: Uuid, p: &str| {
+        let session = store.unlock(user, &pin(p)).unwrap();
+        Device { store, user, session }
+    };
+    World {
+        _dir: dir,
+        clock,
+        officer: dev(o, ou, "111111"),
+        supervisor: dev(s, su, "222222"),
+        supervisor2: dev(s2, su2, "333333"),
+    }
+}
+
+fn send(from: &Device, to: &Device) -> Vec<u8> {
+    from.session.export_for(Uuid::parse_str(to.store.store_id()).unwrap(), &[to.user]).unwrap()
+}
+
+fn deliver(from: &Device, to: &Device) -> hearth_core::store::ImportSummary {
+    to.session.import(&send(from, to)).unwrap()
+}
+
+fn open_cycle(s: &Session) -> Uuid {
+    s.open_cycle(NewCycle {
+        year: 2026,
+        kind: CycleKind::Periodic,
+        standard_id: "vn-2022".into(),
+        units: vec!["01108".into()],
+        reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    })
+    .unwrap()
+    .id
+}
+
+/// Officer interviews and submits; returns (household, interview).
+fn submitted(w: &World, cycle: Uuid) -> (Uuid, Uuid) {
+    let o = &w.officer.session;
+    let h = o.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let iv = o.start_interview(h.id, cycle).unwrap();
+    let iv = o.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
+    o.complete_interview(iv.id).unwrap();
+    o.submit_interview(iv.id).unwrap();
+    (h.id, iv.id)
+}
+
+#[test]
+fn an_interview_travels_officer_to_supervisor_and_the_approval_comes_back() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    assert_eq!(deliver(&w.supervisor, &w.officer).applied, 1);
+    let (h, iv) = submitted(&w, cycle);
+    let got = deliver(&w.officer, &w.supervisor);
+    assert_eq!(got.conflicts, 0);
+    assert!(got.applied >= 5);
+    let sup = &w.supervisor.session;
+    assert_eq!(sup.inbox().unwrap().iter().map(|s| s.id).collect::<Vec<_>>(), vec![iv]);
+    let remote = sup.interview(iv).unwrap();
+    assert_eq!(remote.status, Status::Submitted);
+    assert_eq!(
+        remote.score.as_ref().unwrap().category,
+        hearth_core::scoring::Category::Poor,
+        "scored again on arrival"
+    );
+    assert_eq!(sup.household(h).unwrap().details.members.len(), 5);
+    assert_eq!(
+        sup.find_households("vui van sinh").unwrap().len(),
+        1,
+        "search tokens rebuilt under this phone's key"
+    );
+    sup.approve_interview(iv).unwrap();
+    deliver(&w.supervisor, &w.officer);
+    assert_eq!(w.officer.session.interview(iv).unwrap().status, Status::Approved);
+    assert_eq!(w.officer.session.state_hash().unwrap(), sup.state_hash().unwrap());
+}
+
+#[test]
+fn applying_is_idempotent_and_a_replayed_packet_is_refused_unchanged() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    deliver(&w.supervisor, &w.officer);
+    submitted(&w, cycle);
+    let p1 = send(&w.officer, &w.supervisor);
+    let p2 = send(&w.officer, &w.supervisor); // the same changes, another packet
+    let first = w.supervisor.session.import(&p1).unwrap();
+    let hash = w.supervisor.session.state_hash().unwrap();
+    let second = w.supervisor.session.import(&p2).unwrap();
+    assert_eq!((second.applied, second.already_had), (0, first.applied));
+    assert!(matches!(w.supervisor.session.import(&p1), Err(Error::Packet(PacketError::Replayed))));
+    assert_eq!(w.supervisor.session.state_hash().unwrap(), hash);
+}
+
+#[test]
+fn deltas_carry_only_what_the_peer_lacks() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    deliver(&w.supervisor, &w.officer);
+    submitted(&w, cycle);
+    let full = deliver(&w.officer, &w.supervisor);
+    // The supervisor's reply acknowledges what it holds.
+    deliver(&w.supervisor, &w.officer);
+    let o = &w.officer.session;
+    let h = o.create_household("01108-02", family("Lò Văn Páo", "002084005678")).unwrap();
+    let delta = deliver(&w.officer, &w.supervisor);
+    assert_eq!(
+        (delta.applied, delta.already_had),
+        (1, 0),
+        "after {} changes, only the new one",
+        full.applied
+    );
+    assert_eq!(w.supervisor.session.household(h.id).unwrap(), {
+        let mut mine = o.household(h.id).unwrap();
+        mine.revision = 1;
+        mine
+    });
+}
+
+#[test]
+fn packets_apply_in_any_order_to_the_same_state() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    deliver(&w.supervisor, &w.officer);
+    deliver(&w.officer, &w.supervisor);
+    deliver(&w.supervisor, &w.officer);
+    // Three packets of disjoint changes, delivered to two phones in two orders.
+    let o = &w.officer.session;
+    let h = o.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let a = send(&w.officer, &w.supervisor);
+    let b = send(&w.officer, &w.supervisor2);
+    let iv = o.start_interview(h.id, cycle).unwrap();
+    o.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
+    let a2 = send(&w.officer, &w.supervisor);
+    let b2 = send(&w.officer, &w.supervisor2);
+    w.supervisor2.session.import(&b2).unwrap();
+    w.supervisor2.session.import(&b).unwrap();
+    w.supervisor.session.import(&a).unwrap();
+    w.supervisor.session.import(&a2).unwrap();
+    let s1 = w.supervisor.session.state_hash().unwrap();
+    assert_eq!(s1, w.supervisor2.session.state_hash().unwrap());
+    assert_eq!(w.supervisor2.session.interview(iv.id).unwrap().status, Status::Draft);
+}
+
+#[test]
+fn forged_foreign_truncated_and_flipped_packets_are_refused_and_change_nothing() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    deliver(&w.supervisor, &w.officer);
+    submitted(&w, cycle);
+    let good = send(&w.officer, &w.supervisor);
+    let sup = &w.supervisor.session;
+    let before = sup.state_hash().unwrap();
+    let audit = w.supervisor.store.audit_entries().unwrap().len();
+
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    assert!(matches!(
+        sup.import(&flipped),
+        Err(Error::Packet(PacketError::BadSignature | PacketError::Malformed))
+    ));
+    assert!(matches!(sup.import(&good[..good.len() - 10]), Err(Error::Packet(PacketError::Truncated))));
+    assert!(matches!(sup.import(&good[..40]), Err(Error::Packet(_))));
+    assert!(matches!(sup.import(b"HRTX\x01"), Err(Error::Packet(PacketError::BadMagic))));
+    let mut version = good.clone();
+    version[4] = 9;
+    assert!(matches!(sup.import(&version), Err(Error::Packet(PacketError::UnsupportedVersion(9)))));
+    // Addressed to the other supervisor only.
+    let elsewhere = send(&w.officer, &w.supervisor2);
+    assert!(matches!(sup.import(&elsewhere), Err(Error::Packet(PacketError::NotForUs))));
+    // A forged signature.
+    let mut forged = good.clone();
+    let n = forged.len();
+    forged[n - 1] ^= 1;
+    assert!(matches!(sup.import(&forged), Err(Error::Packet(PacketError::BadSignature))));
+    // Self-consistent, but signed by a key no certificate vouches for.
+    let pair = ring::signature::Ed25519KeyPair::from_pkcs8(
+        ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap().as_ref(),
+    )
+    .unwrap();
+    let parsed = hearth_core::sync::packet::parse(&good).unwrap();
+    let mut header = parsed.header.clone();
+    header.packet_id = *Uuid::now_v7().as_bytes();
+    header.sender_key.copy_from_slice(ring::signature::KeyPair::public_key(&pair).as_ref());
+    let body = hearth_core::sync::wire::Body { certificates: vec![], changes: vec![] };
+    let sup_key = sup.certificate().body.agreement_key;
+    let impostor =
+        hearth_core::sync::packet::seal(header, &body, &[sup_key], |m| pair.sign(m).as_ref().to_vec())
+            .unwrap();
+    assert!(matches!(sup.import(&impostor), Err(Error::Packet(PacketError::UnknownSender))));
+
+    assert_eq!(sup.state_hash().unwrap(), before);
+    assert_eq!(w.supervisor.store.audit_entries().unwrap().len(), audit);
+    assert!(sup.inbox().unwrap().is_empty());
+    sup.import(&good).unwrap();
+    assert_eq!(sup.inbox().unwrap().len(), 1);
+}
+
+#[test]
+fn a_late_edit_to_an_approved_interview_is_kept_as_a_conflict_not_applied() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    deliver(&w.supervisor, &w.officer);
+    let (_, iv) = submitted(&w, cycle);
+    deliver(&w.officer, &w.supervisor);
+    deliver(&w.officer, &w.supervisor2);
+    // Two supervisors decide at once: one approves, the other returns.
+    w.supervisor.session.approve_interview(iv).unwrap();
+    w.clock.advance(Duration::seconds(1));
+    w.supervisor2.session.return_interview(iv, vec![NewComment::general("Thiếu ảnh nhà")]).unwrap();
+    // The officer hears only of the return and edits.
+    deliver(&w.supervisor2, &w.officer);
+    let o = &w.officer.session;
+    let back = o.interview(iv).unwrap();
+    assert_eq!(back.status, Status::Returned);
+    w.clock.advance(Duration::seconds(1));
+    o.save_interview(iv, back.revision, back.answers.clone()).unwrap();
+    // Everyone exchanges with everyone.
+    for _ in 0..2 {
+        deliver(&w.officer, &w.supervisor);
+        deliver(&w.supervisor2, &w.supervisor);
+        deliver(&w.supervisor, &w.officer);
+        deliver(&w.supervisor, &w.supervisor2);
+    }
+    for d in [&w.officer, &w.supervisor, &w.supervisor2] {
+        assert_eq!(
+            d.session.interview(iv).unwrap().status,
+            Status::Approved,
+            "approval came first and stands"
+        );
+    }
+    let hash = w.supervisor.session.state_hash().unwrap();
+    assert_eq!(w.officer.session.state_hash().unwrap(), hash);
+    assert_eq!(w.supervisor2.session.state_hash().unwrap(), hash);
+    let conflicts = w.supervisor.session.conflicts().unwrap();
+    let reasons: Vec<_> = conflicts.iter().map(|c| (c.reason.as_str(), c.actor)).collect();
+    assert_eq!(reasons, vec![("locked", w.supervisor2.user), ("locked", w.officer.user)]);
+    // Resolving is a supervisor's audited act.
+    assert!(matches!(
+        o.resolve_conflict(conflicts[0].origin, conflicts[0].seq),
+        Err(Error::NotPermitted { .. })
+    ));
+    w.supervisor.session.resolve_conflict(conflicts[1].origin, conflicts[1].seq).unwrap();
+    assert_eq!(w.supervisor.session.conflicts().unwrap().len(), 1);
+    assert!(w.supervisor.store.audit_entries().unwrap().iter().any(|e| e.action == "conflict.resolve"));
+}
+
+#[test]
+fn concurrent_household_edits_converge_and_keep_the_loser() {
+    let w = world();
+    let o = &w.officer.session;
+    let h = o.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    deliver(&w.officer, &w.supervisor);
+    let mut mine = o.household(h.id).unwrap();
+    mine.details.notes = "officer".into();
+    o.update_household(&mine).unwrap();
+    w.clock.advance(Duration::seconds(2));
+    let mut theirs = w.supervisor.session.household(h.id).unwrap();
+    theirs.details.notes = "supervisor".into();
+    w.supervisor.session.update_household(&theirs).unwrap();
+    deliver(&w.officer, &w.supervisor);
+    deliver(&w.supervisor, &w.officer);
+    for d in [&w.officer, &w.supervisor] {
+        assert_eq!(d.session.household(h.id).unwrap().details.notes, "supervisor", "the later edit wins");
+        let c = d.session.conflicts().unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].reason.as_str(), c[0].actor), ("superseded", w.officer.user));
+    }
+    assert_eq!(o.state_hash().unwrap(), w.supervisor.session.state_hash().unwrap());
+}
