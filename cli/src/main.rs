@@ -1,5 +1,6 @@
 //! `hearth`: the command-line tool.
 
+mod packet;
 mod score;
 
 use std::process::ExitCode;
@@ -17,10 +18,14 @@ struct Cli {
 enum Command {
     /// Score one household's answers (interchange JSON) under a poverty standard.
     Score(score::ScoreArgs),
+    /// Inspect sync packets.
+    #[command(subcommand)]
+    Packet(packet::PacketCommand),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Score(args) => score::run(&args),
+        Command::Packet(cmd) => packet::run(&cmd),
     }
 }

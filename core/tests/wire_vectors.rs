@@ -1,0 +1,183 @@
+//! Golden byte vectors for wire format v1, committed under `tests/vectors/`.
+//! A build that cannot read them, or encodes these values differently, breaks
+//! every phone in the field: these tests must never be edited to pass.
+//!
+//! To write the vectors (once, when a wire type is appended):
+//! `HEARTH_WRITE_VECTORS=1 cargo test -p hearth-core --test wire_vectors`.
+
+use std::path::PathBuf;
+
+use hearth_core::sync::packet;
+use hearth_core::sync::wire::*;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join("")
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+fn household() -> WireHousehold {
+    WireHousehold {
+        village: "01108-01".into(),
+        address: "Thôn Nà Pó".into(),
+        members: vec![WireMember {
+            id: [1; 16],
+            full_name: "Vùi Văn Sình".into(),
+            sex: 0,
+            birth: "1984".into(),
+            ethnicity: "Nùng".into(),
+            relationship: 0,
+            national_id: Some("002084001234".into()),
+        }],
+        gps: Some((22.6, 104.5)),
+        phone: None,
+        notes: String::new(),
+    }
+}
+
+fn interview() -> WireInterview {
+    WireInterview {
+        household: [2; 16],
+        cycle: [3; 16],
+        village: "01108-01".into(),
+        form_id: "household".into(),
+        form_version: 1,
+        officer: [4; 16],
+        status: 2,
+        answers_json: r#"{"area":"rural","income_monthly_vnd":6000000}"#.into(),
+        comments: vec![WireComment {
+            author: [5; 16],
+            at_ms: 1_790_000_000_000,
+            question: Some("area".into()),
+            row: None,
+            text: "Xem lại".into(),
+        }],
+        submitted_ms: Some(1_790_000_000_000),
+    }
+}
+
+fn cycle() -> WireCycle {
+    WireCycle {
+        year: 2026,
+        month: 0,
+        standard_id: "vn-2022".into(),
+        reference_date: "2026-10-01".into(),
+        units: vec!["01108".into()],
+        certified: false,
+    }
+}
+
+fn body() -> Body {
+    Body {
+        certificates: vec![vec![9, 9, 9]],
+        changes: vec![Change {
+            origin: [6; 16],
+            seq: 7,
+            hlc: (1_790_000_000_000u64 << 16) | 3,
+            base_hlc: 0,
+            actor: [4; 16],
+            entity: Entity::Household([2; 16]),
+            op: Op::Upsert,
+            payload: postcard::to_stdvec(&household()).unwrap(),
+            signature: vec![0xAB; 64],
+        }],
+    }
+}
+
+fn header() -> Header {
+    Header {
+        packet_id: [8; 16],
+        created_ms: 1_790_000_000_000,
+        sender_device: [6; 16],
+        sender_user: [4; 16],
+        sender_key: [0x11; 32],
+        recipients: vec![[0x22; 8]],
+        hlc_min: 1,
+        hlc_max: 2,
+        ranges: vec![SeqRange { origin: [6; 16], first: 7, last: 7 }],
+        known: vec![SeqMark { origin: [6; 16], seq: 7 }],
+        compression: 0,
+        body_hash: [0x33; 32],
+    }
+}
+
+fn check<T>(name: &str, value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let path = dir().join(format!("{name}.hex"));
+    let bytes = postcard::to_stdvec(value).unwrap();
+    if std::env::var_os("HEARTH_WRITE_VECTORS").is_some() {
+        std::fs::create_dir_all(dir()).unwrap();
+        std::fs::write(&path, hex(&bytes) + "\n").unwrap();
+    }
+    let golden = unhex(&std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing vector {name}")));
+    assert_eq!(
+        &postcard::from_bytes::<T>(&golden).unwrap(),
+        value,
+        "{name} no longer decodes to the same value"
+    );
+    assert_eq!(hex(&bytes), hex(&golden), "{name} no longer encodes to the same bytes");
+}
+
+#[test]
+fn wire_records_match_their_golden_bytes() {
+    check("household-v1", &household());
+    check("interview-v1", &interview());
+    check("cycle-v1", &cycle());
+    check("header-v1", &header());
+    check("body-v1", &body());
+    check("entity-interview-v1", &Entity::Interview([7; 16]));
+    check("op-act-v1", &Op::Act(ACT_REASSIGN));
+}
+
+/// The recipient's X25519 seed of the golden packet: a test key, public on purpose.
+const RECIPIENT_SEED: [u8; 32] = [0x42; 32];
+
+#[test]
+fn the_golden_packet_still_parses_verifies_and_opens() {
+    let path = dir().join("packet-v1.hex");
+    if std::env::var_os("HEARTH_WRITE_VECTORS").is_some() {
+        use hpke::{Kem, Serializable};
+        let pair = ring::signature::Ed25519KeyPair::from_seed_unchecked(&[0x24; 32]).unwrap();
+        let (_, public) = hpke::kem::X25519HkdfSha256::derive_keypair(&RECIPIENT_SEED);
+        let mut pk = [0u8; 32];
+        pk.copy_from_slice(&public.to_bytes());
+        let mut h = header();
+        h.sender_key.copy_from_slice(ring::signature::KeyPair::public_key(&pair).as_ref());
+        let bytes = packet::seal(h, &body(), &[pk], |m| pair.sign(m).as_ref().to_vec()).unwrap();
+        std::fs::write(&path, hex(&bytes) + "\n").unwrap();
+    }
+    let bytes = unhex(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(&bytes[..5], b"HRTH\x01");
+    let parsed = packet::parse(&bytes).unwrap();
+    assert_eq!(parsed.header.packet_id, [8; 16]);
+    assert_eq!(parsed.header.ranges, header().ranges);
+    assert_eq!(parsed.open(&RECIPIENT_SEED).unwrap(), body());
+    assert!(parsed.open(&[0x43; 32]).is_err(), "another key does not open it");
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_the_decoder() {
+    use proptest::prelude::*;
+    let golden = unhex(&std::fs::read_to_string(dir().join("packet-v1.hex")).unwrap());
+    proptest!(ProptestConfig::with_cases(2_000), |(cut in 0usize..4096, flips in proptest::collection::vec((0usize..4096, any::<u8>()), 0..4), junk in proptest::collection::vec(any::<u8>(), 0..256))| {
+        let mut b = golden.clone();
+        for (at, x) in flips {
+            let n = b.len();
+            b[at % n] ^= x;
+        }
+        b.truncate(cut.min(b.len()));
+        let _ = packet::parse(&b).and_then(|p| p.open(&RECIPIENT_SEED));
+        let _ = packet::parse(&junk);
+        let mut r = hearth_core::sync::frames::Reassembly::new();
+        let _ = r.push(&junk);
+    });
+}
