@@ -14,6 +14,8 @@
 pub mod frames;
 pub mod hlc;
 pub mod packet;
+#[cfg(feature = "planted-bugs")]
+pub mod planted;
 pub mod wire;
 
 pub use hlc::Hlc;

@@ -90,6 +90,11 @@ impl Store {
     }
 
     /// Per origin, the longest run `1..=seq` this store holds.
+    pub fn held(&self) -> Result<Vec<SeqMark>> {
+        self.held_marks(&self.reader())
+    }
+
+    /// Per origin, the longest run `1..=seq` this store holds.
     pub(crate) fn held_marks(&self, conn: &Connection) -> Result<Vec<SeqMark>> {
         let mut stmt = conn.prepare_cached("SELECT origin, seq FROM changes ORDER BY origin, seq")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, [u8; 16]>(0)?, r.get::<_, i64>(1)?)))?;
@@ -120,6 +125,12 @@ impl Session {
         let origin = self.store.origin()?;
         let now = self.store.now_ms().max(0) as u64;
         let hlc = self.read_hlc(tx)?.tick(now);
+        #[cfg(feature = "planted-bugs")]
+        let hlc = if crate::sync::planted::active(crate::sync::planted::Bug::WallClock) {
+            Hlc::new(now, 0)
+        } else {
+            hlc
+        };
         self.write_hlc(tx, hlc)?;
         let base_hlc: i64 = tx.query_row(
             "SELECT coalesce(max(hlc), 0) FROM changes WHERE entity_kind = ?1 AND entity = ?2",
@@ -152,8 +163,16 @@ impl Session {
         let sealed = self
             .records
             .seal(Binding { table: "changes", row: &row, column: "change", schema: VERSION }, &plain)?;
+        #[cfg(not(feature = "planted-bugs"))]
+        let verb = "INSERT";
+        #[cfg(feature = "planted-bugs")]
+        let verb = if crate::sync::planted::active(crate::sync::planted::Bug::NoDedup) {
+            "INSERT OR REPLACE"
+        } else {
+            "INSERT"
+        };
         tx.execute(
-            "INSERT INTO changes (origin, seq, hlc, entity_kind, entity, sv, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &format!("{verb} INTO changes (origin, seq, hlc, entity_kind, entity, sv, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
             params![
                 change.origin,
                 change.seq as i64,
@@ -260,6 +279,17 @@ impl Session {
             body_hash: [0u8; 32],
         };
         drop(r);
+        #[cfg(feature = "planted-bugs")]
+        if crate::sync::planted::active(crate::sync::planted::Bug::EarlyWatermark) {
+            let w = self.store.writer();
+            for r in &header.ranges {
+                w.execute(
+                    "INSERT INTO peer_marks (peer, origin, seq) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, ?3)",
+                    params![peer.as_bytes(), r.origin, r.last as i64],
+                )?;
+            }
+        }
         packet::seal(header, &Body { certificates, changes }, &keys, |m| self.sign(m))
     }
 
@@ -328,6 +358,8 @@ impl Session {
                 params![c.origin, c.seq as i64],
                 |r| r.get(0),
             )?;
+            #[cfg(feature = "planted-bugs")]
+            let exists = exists && !crate::sync::planted::active(crate::sync::planted::Bug::NoDedup);
             if exists {
                 summary.already_had += 1;
                 continue;
