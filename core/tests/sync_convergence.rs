@@ -356,6 +356,7 @@ fn property(ops: Vec<Op>) -> Result<(), TestCaseError> {
     net.check()
 }
 
+#[cfg(not(feature = "planted-bugs"))]
 fn cases() -> u32 {
     std::env::var("HEARTH_CONVERGENCE_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
 }
