@@ -35,7 +35,7 @@ use hearth_core::sync::wire::{ACT_START, Body, Entity, Op, WireHousehold, WireIn
 use hearth_core::workflow::{Comment, CycleKind, Interview, NewCycle, Status};
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem, Serializable};
-use ring::signature::{Ed25519KeyPair, KeyPair};
+use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -264,6 +264,7 @@ fn seal_and_open(c: &mut Criterion, w: &World, packet: &[u8], body: &Body, plain
         )
     });
     g.bench_function("hearth_postcard_only", |b| b.iter(|| postcard(black_box(body))));
+    g.bench_function("hearth_signature_only", |b| b.iter(|| w.officer.sign(black_box(packet))));
     g.bench_function("json", |b| b.iter(|| serde_json::to_vec(black_box(plain)).expect("json")));
     g.finish();
 
@@ -272,6 +273,11 @@ fn seal_and_open(c: &mut Criterion, w: &World, packet: &[u8], body: &Body, plain
     g.bench_function("hearth_open", |b| b.iter(|| open_and_decode(black_box(packet), &reader.seed)));
     let body_bytes = postcard(body);
     g.bench_function("hearth_postcard_only", |b| b.iter(|| decode(black_box(&body_bytes))));
+    let (signed, signature) = packet.split_at(packet.len() - 64);
+    let key = UnparsedPublicKey::new(&ED25519, w.officer.certificate().body.signing_key);
+    g.bench_function("hearth_signature_only", |b| {
+        b.iter(|| key.verify(black_box(signed), signature).expect("verified"))
+    });
     g.bench_function("json", |b| {
         b.iter(|| serde_json::from_slice::<Vec<Submission>>(black_box(&plain_json)).expect("json"))
     });
