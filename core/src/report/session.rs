@@ -100,8 +100,12 @@ impl Session {
     }
 }
 
+/// A classification row: household, village as recorded, schema version,
+/// sealed record.
+type SealedRow = (Uuid, String, u32, Vec<u8>);
+
 /// The sealed rows of a cycle's classifications.
-fn read_rows(conn: &Connection, cycle: Uuid) -> Result<Vec<(Uuid, String, u32, Vec<u8>)>> {
+fn read_rows(conn: &Connection, cycle: Uuid) -> Result<Vec<SealedRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT household_id, unit_code, sv, record FROM classifications WHERE cycle_id = ?1 ORDER BY household_id",
     )?;
