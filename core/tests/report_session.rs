@@ -22,7 +22,7 @@ fn plant(category: Category, i: usize) -> (i64, bool) {
         Poor => (5_000_000, true),
         NearPoor => (5_000_000, false),
         // Some average-living households are deprived but above the line.
-        AverageLiving => (10_000_000, i % 2 == 0),
+        AverageLiving => (10_000_000, i.is_multiple_of(2)),
         NotPoor => (20_000_000, false),
     }
 }
