@@ -11,7 +11,7 @@ use super::place::{ancestry, place};
 use super::{BySex, Counts, Figures, Headcount, IndicatorLabel, Standing, Transitions, UnitReport};
 use crate::error::{Error, Result};
 use crate::household::Sex;
-use crate::scoring::{Classification as Rule, Standard, StandardRef, alkire_foster};
+use crate::scoring::{Category, Classification as Rule, Standard, StandardRef, alkire_foster};
 use crate::units::UnitRegistry;
 use crate::workflow::ListEntry;
 
@@ -52,22 +52,23 @@ impl UnitReport {
             targets.iter().enumerate().map(|(i, t)| (t.code.clone(), i)).collect();
         let index: HashMap<&str, usize> =
             standard.indicators.iter().enumerate().map(|(i, ind)| (ind.id.as_str(), i)).collect();
-        let mut placer = Placer { registry, to: date, slots: &slots, seen: HashMap::new() };
-
-        let before: HashMap<Uuid, (Standing, Vec<usize>)> = match previous {
-            Some(p) => p
-                .entries
-                .iter()
-                .map(|e| {
-                    (e.household_id, (Some(e.classification.category), placer.slots(&e.village, p.date)))
-                })
-                .collect(),
-            None => HashMap::new(),
-        };
         let mut flags = vec![false; index.len()];
+        // Previous standings of households that lay in the unit, and whether
+        // this cycle classified them again.
+        let mut before: HashMap<Uuid, (Category, Slots, bool)> = HashMap::new();
+        if let Some(p) = previous {
+            let mut placer = Placer::new(registry, p.date, date, &slots);
+            for e in p.entries {
+                let there = placer.slots(&e.village);
+                if !there.is_empty() {
+                    before.insert(e.household_id, (e.classification.category, there, false));
+                }
+            }
+        }
+        let mut placer = Placer::new(registry, current.date, date, &slots);
         for e in current.entries {
             let class = &e.classification;
-            let here = placer.slots(&e.village, current.date);
+            let here = placer.slots(&e.village);
             let scored = class.standard.id == standard.id;
             if scored {
                 flags.iter_mut().for_each(|f| *f = false);
@@ -77,28 +78,29 @@ impl UnitReport {
                     }
                 }
             }
-            for &slot in &here {
+            for slot in here.iter() {
                 targets[slot].count(class, scored.then_some(flags.as_slice()));
             }
             if previous.is_some() {
-                let (from, there) =
-                    before.get(&e.household_id).map_or((None, &[][..]), |(s, t)| (*s, &t[..]));
-                for slot in union(&here, there) {
-                    let from = if there.contains(&slot) { from } else { None };
-                    let to = here.contains(&slot).then_some(class.category);
+                let (from, there) = match before.get_mut(&e.household_id) {
+                    Some((category, there, seen)) => {
+                        *seen = true;
+                        (Some(*category), *there)
+                    }
+                    None => (None, Slots::default()),
+                };
+                for slot in here.union(there) {
+                    let from = if there.contains(slot) { from } else { None };
+                    let to = here.contains(slot).then_some(class.category);
                     targets[slot].moved(from, to);
                 }
             }
         }
-        if previous.is_some() {
-            let now: std::collections::HashSet<Uuid> =
-                current.entries.iter().map(|e| e.household_id).collect();
-            for (household, (from, there)) in &before {
-                for &slot in there {
-                    targets[slot].was(*from);
-                    if !now.contains(household) {
-                        targets[slot].moved(*from, None);
-                    }
+        for (category, there, seen) in before.values() {
+            for slot in there.iter() {
+                targets[slot].was(Some(*category));
+                if !seen {
+                    targets[slot].moved(Some(*category), None);
                 }
             }
         }
@@ -138,30 +140,60 @@ fn cutoff(standard: &Standard) -> Result<f64> {
     })
 }
 
-/// The slots of `a`, then those of `b` not in `a`.
-fn union<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-    a.iter().copied().chain(b.iter().copied().filter(move |s| !a.contains(s)))
+/// The report slots a household falls in: the unit itself (slot 0) and at
+/// most one row below it, since rows are the unit's direct children.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Slots([Option<usize>; 2]);
+
+impl Slots {
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().flatten()
+    }
+
+    fn contains(self, slot: usize) -> bool {
+        self.0.contains(&Some(slot))
+    }
+
+    fn is_empty(self) -> bool {
+        self == Slots::default()
+    }
+
+    /// The slots of `self`, then those of `other` not in `self`.
+    fn union(self, other: Slots) -> impl Iterator<Item = usize> {
+        self.iter().chain(other.iter().filter(move |s| !self.contains(*s)))
+    }
 }
 
-/// Places village codes, once per code and date.
-struct Placer<'a> {
+/// Places the village codes of one cycle, once per code.
+struct Placer<'a, 'e> {
     registry: &'a UnitRegistry,
+    from: NaiveDate,
     to: NaiveDate,
     slots: &'a HashMap<String, usize>,
-    seen: HashMap<(String, NaiveDate), Vec<usize>>,
+    seen: HashMap<&'e str, Slots>,
 }
 
-impl Placer<'_> {
-    /// The report slots (the unit, the row) a village recorded on `from` falls in.
-    fn slots(&mut self, village: &str, from: NaiveDate) -> Vec<usize> {
-        if let Some(s) = self.seen.get(&(village.to_owned(), from)) {
-            return s.clone();
+impl<'a, 'e> Placer<'a, 'e> {
+    fn new(
+        registry: &'a UnitRegistry,
+        from: NaiveDate,
+        to: NaiveDate,
+        slots: &'a HashMap<String, usize>,
+    ) -> Self {
+        Placer { registry, from, to, slots, seen: HashMap::new() }
+    }
+
+    /// The report slots a village recorded on the cycle's date falls in.
+    fn slots(&mut self, village: &'e str) -> Slots {
+        if let Some(s) = self.seen.get(village) {
+            return *s;
         }
-        let chain = place(self.registry, village, from, self.to)
+        let chain = place(self.registry, village, self.from, self.to)
             .map(|c| ancestry(self.registry, &c, self.to))
             .unwrap_or_default();
-        let slots: Vec<usize> = chain.iter().filter_map(|c| self.slots.get(c).copied()).collect();
-        self.seen.insert((village.to_owned(), from), slots.clone());
+        let mut found = chain.iter().filter_map(|c| self.slots.get(c).copied());
+        let slots = Slots([found.next(), found.next()]);
+        self.seen.insert(village, slots);
         slots
     }
 }
@@ -207,13 +239,16 @@ impl Tally {
             Some(Sex::Female) => self.by_sex.female.add(category),
             None => self.by_sex.unknown.add(category),
         }
-        self.by_ethnicity.entry(class.head_ethnicity.clone()).or_default().add(category);
+        match self.by_ethnicity.get_mut(&class.head_ethnicity) {
+            Some(counts) => counts.add(category),
+            None => self.by_ethnicity.entry(class.head_ethnicity.clone()).or_default().add(category),
+        }
         let Some(flags) = flags else {
             self.other_standard += 1;
             return;
         };
         self.headcounts.resize(flags.len(), Headcount::default());
-        let poor = category == crate::scoring::Category::Poor;
+        let poor = category == Category::Poor;
         for (h, _) in self.headcounts.iter_mut().zip(flags).filter(|(_, f)| **f) {
             h.households += 1;
             h.poor += u32::from(poor);
