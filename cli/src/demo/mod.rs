@@ -65,6 +65,8 @@ fn demo(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
     let start = std::time::Instant::now();
     let clock_start = Utc.with_ymd_and_hms(2025, 9, 15, 1, 0, 0).single().ok_or("clock")?;
     let mut phones = Phones::provision(&args.dir, clock_start)?;
+    let mut timings = vec![("provisioning (8 PIN KDF runs of 600,000 iterations)", start.elapsed())];
+    let mut lap = std::time::Instant::now();
     println!(
         "Xã Xín Mần (01108), Tuyên Quang: {} households, standard {}, seed {}",
         args.households, args.standard, args.seed
@@ -86,6 +88,8 @@ fn demo(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
         homes.push(Home { id: h.id, officer, plans: [first, second], resurveyed });
         progress("households", i + 1, args.households);
     }
+    timings.push(("creating households", lap.elapsed()));
+    lap = std::time::Instant::now();
 
     for (year_index, year) in [2025, 2026].into_iter().enumerate() {
         if year_index == 1 {
@@ -144,6 +148,15 @@ fn demo(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
             summary.certified, summary.carried_over
         );
         phones.cycles.push(cycle.id);
+        timings.push((
+            if year_index == 0 {
+                "cycle 2025: interviews, packets, reviews"
+            } else {
+                "cycle 2026: interviews, packets, reviews"
+            },
+            lap.elapsed(),
+        ));
+        lap = std::time::Instant::now();
     }
     examples(&phones, &homes)?;
     phones.report(&args.dir)?;
@@ -156,6 +169,10 @@ fn demo(args: &DemoArgs) -> Result<(), Box<dyn std::error::Error>> {
         "unlock a phone yourself: HEARTH_PIN=246810 hearth report --db {}",
         args.dir.join("supervisor.db").display()
     );
+    timings.push(("examples, report and CSV", lap.elapsed()));
+    for (what, t) in &timings {
+        eprintln!("  {:>6.2} s  {what}", t.as_secs_f64());
+    }
     println!("done in {:.1} s", start.elapsed().as_secs_f64());
     Ok(())
 }
