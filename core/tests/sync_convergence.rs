@@ -15,7 +15,7 @@ mod common;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use hearth_core::Error;
 use hearth_core::clock::ManualClock;
@@ -23,7 +23,7 @@ use hearth_core::identity::{Authority, Role};
 use hearth_core::store::{Session, Store};
 use hearth_core::sync::PacketError;
 use hearth_core::sync::frames::{Reassembly, cut};
-use hearth_core::workflow::{CycleKind, NewComment, NewCycle};
+use hearth_core::workflow::NewComment;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use uuid::Uuid;
@@ -121,17 +121,7 @@ fn setup() -> Net {
             rep.store.add_certificate(c).unwrap();
         }
     }
-    let cycle = r[SUPERVISOR]
-        .session
-        .open_cycle(NewCycle {
-            year: 2026,
-            kind: CycleKind::Periodic,
-            standard_id: "vn-2022".into(),
-            units: vec!["01108".into()],
-            reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-        })
-        .unwrap()
-        .id;
+    let cycle = open_cycle_2026(&r[SUPERVISOR].session);
     let mut net = Net { _dir: dir, r, cycle, notes: HashMap::new(), pending: vec![], delivered: vec![], now };
     net.exchange_all().unwrap();
     net

@@ -5,14 +5,14 @@ mod common;
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use hearth_core::Error;
 use hearth_core::clock::ManualClock;
 use hearth_core::identity::{Authority, Role};
 use hearth_core::store::{Session, Store};
 use hearth_core::sync::PacketError;
-use hearth_core::workflow::{CycleKind, NewComment, NewCycle, Status};
+use hearth_core::workflow::{NewComment, Status};
 use uuid::Uuid;
 
 struct Device {
@@ -88,25 +88,14 @@ fn deliver(from: &Device, to: &Device) -> hearth_core::store::ImportSummary {
 }
 
 fn open_cycle(s: &Session) -> Uuid {
-    s.open_cycle(NewCycle {
-        year: 2026,
-        kind: CycleKind::Periodic,
-        standard_id: "vn-2022".into(),
-        units: vec!["01108".into()],
-        reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    })
-    .unwrap()
-    .id
+    open_cycle_2026(s)
 }
 
 /// Officer interviews and submits; returns (household, interview).
 fn submitted(w: &World, cycle: Uuid) -> (Uuid, Uuid) {
     let o = &w.officer.session;
     let h = o.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = o.start_interview(h.id, cycle).unwrap();
-    let iv = o.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
-    o.complete_interview(iv.id).unwrap();
-    o.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(o, &h, cycle, 5_000_000, true);
     (h.id, iv.id)
 }
 

@@ -2,10 +2,9 @@
 
 mod common;
 
-use chrono::NaiveDate;
 use common::*;
 use hearth_core::Error;
-use hearth_core::workflow::{CycleKind, NewCycle, Status};
+use hearth_core::workflow::Status;
 
 #[test]
 fn assigned_households_come_first_and_are_closed_to_other_officers() {
@@ -13,16 +12,7 @@ fn assigned_households_come_first_and_are_closed_to_other_officers() {
     let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
     let a = p.store.unlock(p.officer, &pin("111111")).unwrap();
     let b = p.store.unlock(p.officer2, &pin("333333")).unwrap();
-    let cycle = sup
-        .open_cycle(NewCycle {
-            year: 2026,
-            kind: CycleKind::Periodic,
-            standard_id: "vn-2022".into(),
-            units: vec!["01108".into()],
-            reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-        })
-        .unwrap()
-        .id;
+    let cycle = open_cycle_2026(&sup);
     let v1: Vec<_> = (0..3)
         .map(|i| a.create_household("01108-01", family("A", &format!("00100000000{i}"))).unwrap())
         .collect();
@@ -69,16 +59,7 @@ fn only_supervisors_assign_and_only_to_officers_in_scope() {
     let p = phone();
     let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
     let a = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let cycle = sup
-        .open_cycle(NewCycle {
-            year: 2026,
-            kind: CycleKind::Periodic,
-            standard_id: "vn-2022".into(),
-            units: vec!["01108".into()],
-            reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-        })
-        .unwrap()
-        .id;
+    let cycle = open_cycle_2026(&sup);
     let h = a.create_household("01108-01", family("A", "001000000001")).unwrap();
     assert!(matches!(a.assign(cycle, &[h.id], p.officer2), Err(Error::NotPermitted { .. })));
     assert!(matches!(sup.assign(cycle, &[h.id], p.outsider), Err(Error::Invalid { .. })));
@@ -92,16 +73,7 @@ fn the_inbox_is_oldest_first_and_counts_are_per_village_and_status() {
     let p = phone();
     let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
     let a = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let cycle = sup
-        .open_cycle(NewCycle {
-            year: 2026,
-            kind: CycleKind::Periodic,
-            standard_id: "vn-2022".into(),
-            units: vec!["01108".into()],
-            reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-        })
-        .unwrap()
-        .id;
+    let cycle = open_cycle_2026(&sup);
     let mut ids = Vec::new();
     for (i, village) in ["01108-02", "01108-01", "01108-01"].iter().enumerate() {
         let h = a.create_household(village, family("A", &format!("00300000000{i}"))).unwrap();

@@ -10,15 +10,7 @@ use hearth_core::store::Session;
 use hearth_core::workflow::{CycleKind, NewComment, NewCycle, Status};
 
 fn cycle(s: &Session) -> uuid::Uuid {
-    s.open_cycle(NewCycle {
-        year: 2026,
-        kind: CycleKind::Periodic,
-        standard_id: "vn-2022".into(),
-        units: vec!["01108".into()],
-        reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    })
-    .unwrap()
-    .id
+    open_cycle_2026(s)
 }
 
 #[test]
@@ -54,10 +46,7 @@ fn a_returned_interview_carries_anchored_comments_and_is_resubmitted() {
     let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
     let c = cycle(&sup);
     let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = off.start_interview(h.id, c).unwrap();
-    let iv = off.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, false)).unwrap();
-    off.complete_interview(iv.id).unwrap();
-    off.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(&off, &h, c, 5_000_000, false);
     assert!(
         matches!(sup.return_interview(iv.id, vec![]), Err(Error::Invalid { .. })),
         "a return needs a comment"
@@ -107,10 +96,7 @@ fn nobody_approves_their_own_interview() {
     let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
     let c = cycle(&sup);
     let h = sup.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = sup.start_interview(h.id, c).unwrap();
-    let iv = sup.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
-    sup.complete_interview(iv.id).unwrap();
-    let iv = sup.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(&sup, &h, c, 5_000_000, true);
     let audit_before = p.store.audit_entries().unwrap().len();
     assert!(matches!(sup.approve_interview(iv.id), Err(Error::NotPermitted { .. })));
     assert_eq!(sup.interview(iv.id).unwrap(), iv);
@@ -126,10 +112,7 @@ fn out_of_scope_users_see_nothing_and_change_nothing() {
     let other = p.store.unlock(p.outsider, &pin("444444")).unwrap();
     let c = cycle(&sup);
     let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = off.start_interview(h.id, c).unwrap();
-    let iv = off.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
-    off.complete_interview(iv.id).unwrap();
-    let iv = off.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(&off, &h, c, 5_000_000, true);
     assert!(matches!(away.approve_interview(iv.id), Err(Error::NotFound { .. })));
     assert!(matches!(other.interview(iv.id), Err(Error::NotFound { .. })));
     assert!(away.inbox().unwrap().is_empty());
@@ -144,10 +127,7 @@ fn approval_locks_until_an_audited_reopen() {
     let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
     let c = cycle(&sup);
     let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = off.start_interview(h.id, c).unwrap();
-    let iv = off.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
-    off.complete_interview(iv.id).unwrap();
-    off.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(&off, &h, c, 5_000_000, true);
     let iv = sup.approve_interview(iv.id).unwrap();
     let err = off.save_interview(iv.id, iv.revision, answers_for(&h, 50_000_000, false)).unwrap_err();
     assert!(matches!(err, Error::IllegalTransition { from: "approved", .. }), "{err:?}");
@@ -166,10 +146,7 @@ fn a_rejected_interview_is_final() {
     let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
     let c = cycle(&sup);
     let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
-    let iv = off.start_interview(h.id, c).unwrap();
-    let iv = off.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
-    off.complete_interview(iv.id).unwrap();
-    off.submit_interview(iv.id).unwrap();
+    let iv = submit_interview(&off, &h, c, 5_000_000, true);
     let iv = sup.reject_interview(iv.id, NewComment::general("Hộ đã chuyển đi")).unwrap();
     assert_eq!(iv.status, Status::Rejected);
     assert!(matches!(

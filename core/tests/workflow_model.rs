@@ -5,11 +5,10 @@
 
 mod common;
 
-use chrono::NaiveDate;
 use common::*;
 use hearth_core::household::Household;
 use hearth_core::store::Session;
-use hearth_core::workflow::{CycleKind, NewComment, NewCycle, Status};
+use hearth_core::workflow::{NewComment, Status};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -146,16 +145,7 @@ proptest! {
             .map(|(i, id)| Who { id: *id, supervisor: i == 2 || i == 4, in_scope: i < 3 })
             .collect();
         let sessions: Vec<Session> = ids.iter().zip(pins).map(|(id, pin_)| p.store.unlock(*id, &pin(pin_)).unwrap()).collect();
-        let cycle = sessions[2]
-            .open_cycle(NewCycle {
-                year: 2026,
-                kind: CycleKind::Periodic,
-                standard_id: "vn-2022".into(),
-                units: vec!["01108".into()],
-                reference_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-            })
-            .unwrap()
-            .id;
+        let cycle = open_cycle_2026(&sessions[2]);
         let households: Vec<Household> = (0..2)
             .map(|i| sessions[0].create_household("01108-01", family("Vùi Văn Sình", &format!("00208400123{i}"))).unwrap())
             .collect();

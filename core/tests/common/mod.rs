@@ -190,3 +190,31 @@ pub fn answers_for(
     );
     hearth_core::form::Answers::from_interchange_json(&doc).unwrap()
 }
+
+/// Opens the 2026 periodic review of 01108 under vn-2022 (ages at 1 October).
+pub fn open_cycle_2026(s: &hearth_core::store::Session) -> Uuid {
+    use hearth_core::workflow::{CycleKind, NewCycle};
+    s.open_cycle(NewCycle {
+        year: 2026,
+        kind: CycleKind::Periodic,
+        standard_id: "vn-2022".into(),
+        units: vec!["01108".into()],
+        reference_date: chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+    })
+    .unwrap()
+    .id
+}
+
+/// Starts, answers, completes and submits an interview of `h`.
+pub fn submit_interview(
+    s: &hearth_core::store::Session,
+    h: &hearth_core::household::Household,
+    cycle: Uuid,
+    income: i64,
+    deprived: bool,
+) -> hearth_core::workflow::Interview {
+    let iv = s.start_interview(h.id, cycle).unwrap();
+    let iv = s.save_interview(iv.id, iv.revision, answers_for(h, income, deprived)).unwrap();
+    s.complete_interview(iv.id).unwrap();
+    s.submit_interview(iv.id).unwrap()
+}
