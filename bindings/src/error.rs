@@ -175,3 +175,59 @@ pub(crate) fn guard<T>(call: impl FnOnce() -> Result<T, HearthError>) -> Result<
     catch_unwind(AssertUnwindSafe(call))
         .unwrap_or_else(|_| Err(HearthError::internal("a panic was caught at the boundary")))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use hearth_core::Error as E;
+
+    use super::*;
+
+    #[test]
+    fn core_refusals_map_to_the_variants_apps_act_on() {
+        let cases = [
+            (E::WrongPin { attempts_left: 2 }, HearthError::WrongPin { attempts_left: 2 }),
+            (E::NotPermitted { reason: "no" }, HearthError::NotPermitted { reason: "no".into() }),
+            (E::Stale { kind: "household" }, HearthError::Stale { kind: "household".into() }),
+            (
+                E::TooLarge { what: "photo", limit: 10 },
+                HearthError::invalid("photo", "is larger than 10 bytes"),
+            ),
+            (
+                E::Unseal { table: "households", column: "record" },
+                HearthError::Corrupt { quarantined_to: None },
+            ),
+            (E::Decode("interview"), HearthError::Corrupt { quarantined_to: None }),
+            (
+                E::Corrupt { quarantined_to: PathBuf::from("/d/phone.db.corrupt-1") },
+                HearthError::Corrupt { quarantined_to: Some("/d/phone.db.corrupt-1".into()) },
+            ),
+            (
+                E::SchemaTooNew { found: 9, supported: 3 },
+                HearthError::SchemaTooNew { found: 9, supported: 3 },
+            ),
+            (E::StorageFull, HearthError::StorageFull),
+            (
+                E::Scoring(ScoringError::MissingAnswer("area".into())),
+                HearthError::invalid("area", "is needed to score"),
+            ),
+            (
+                E::Form(FormError::Json { line: 1, column: 2 }),
+                HearthError::invalid("answers", "not valid JSON (line 1, column 2)"),
+            ),
+            (E::Crypto("random"), HearthError::internal("cryptographic failure: random")),
+        ];
+        for (core, public) in cases {
+            let shown = core.to_string();
+            assert_eq!(HearthError::from(core), public, "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_guarded_call_is_internal_and_the_caller_goes_on() {
+        let r: Result<(), _> = guard(|| panic!("bug"));
+        assert_eq!(r, Err(HearthError::internal("a panic was caught at the boundary")));
+        assert_eq!(guard(|| Ok(7)), Ok(7));
+    }
+}
