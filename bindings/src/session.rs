@@ -268,13 +268,9 @@ impl Session {
             }
             let c = uuid("cycle_id", &cycle_id)?;
             let entries = self.session()?.list(c, kind.into())?;
-            let partial = PathBuf::from(format!("{path}.partial"));
-            let written = write_csv(&partial, &entries, listener.as_ref());
-            if let Err(e) = written {
-                let _ = fs::remove_file(&partial);
-                return Err(e);
-            }
-            fs::rename(&partial, &path)
+            let partial = Partial(PathBuf::from(format!("{path}.partial")));
+            write_csv(&partial.0, &entries, listener.as_ref())?;
+            fs::rename(&partial.0, &path)
                 .map_err(|e| HearthError::internal(format!("rename: {}", e.kind())))?;
             Ok(entries.len() as u64)
         })
@@ -285,6 +281,17 @@ impl Session {
     /// `close()` / `use {}` and Swift's `deinit` release the handle itself.)
     pub fn lock(&self) {
         self.inner.close();
+    }
+}
+
+/// A file being written beside its destination; removed when dropped, so a
+/// cancel, an error or a panic in a listener leaves nothing behind. Once
+/// renamed into place there is nothing left to remove.
+struct Partial(PathBuf);
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
     }
 }
 

@@ -155,5 +155,6 @@ fn a_panicking_listener_becomes_an_internal_error_and_the_session_goes_on() {
     );
     assert!(matches!(err, Err(HearthError::Internal { .. })), "{err:?}");
     assert!(!path.exists());
+    assert!(!p.dir.path().join("poor.csv.partial").exists(), "the partial file goes too");
     assert_eq!(s.supervisor.list(s.cycle.id.clone(), ListKind::Poor).unwrap().len(), 1);
 }

@@ -229,6 +229,7 @@ fun main() {
         }
         assertFailsWith<HearthException.Internal> { s.supervisor.exportListCsv(s.cycle.id, ListKind.POOR, out.path, throwing) }
         assertFalse(out.exists())
+        assertFalse(File(p.dir, "poor.csv.partial").exists())
         assertEquals(1uL, s.supervisor.exportListCsv(s.cycle.id, ListKind.POOR, out.path, null))
         assertEquals(2, out.readLines().size)
     }
