@@ -24,18 +24,18 @@ pub struct Hearth {
     store: Slot<Store>,
 }
 
-fn path(p: &str) -> Result<&Path, HearthError> {
-    if p.is_empty() {
-        return Err(HearthError::invalid("path", "is empty"));
+fn parse_path(p: &str) -> Result<&Path, HearthError> {
+    if p.is_empty() || p.contains('\0') {
+        return Err(HearthError::invalid("path", "is empty or holds a NUL"));
     }
     Ok(Path::new(p))
 }
 
-fn pin(p: &str) -> Result<Pin, HearthError> {
+fn parse_pin(p: &str) -> Result<Pin, HearthError> {
     Ok(Pin::new(p)?)
 }
 
-fn authority_key(bytes: &[u8]) -> Result<AuthorityKey, HearthError> {
+fn parse_authority_key(bytes: &[u8]) -> Result<AuthorityKey, HearthError> {
     let key: [u8; 32] =
         bytes.try_into().map_err(|_| HearthError::invalid("authority_key", "must be 32 bytes"))?;
     Ok(AuthorityKey(key))
@@ -43,26 +43,27 @@ fn authority_key(bytes: &[u8]) -> Result<AuthorityKey, HearthError> {
 
 impl Hearth {
     fn create_with(
-        path_: String,
+        path: String,
         key_provider: Arc<dyn KeyProvider>,
         authority: Vec<u8>,
         options: StoreOptions,
     ) -> Result<Arc<Self>, HearthError> {
         guard(|| {
             let provider = Arc::new(CoreKeyProvider(key_provider));
-            let store = Store::create(path(&path_)?, provider, authority_key(&authority)?, options)?;
+            let store =
+                Store::create(parse_path(&path)?, provider, parse_authority_key(&authority)?, options)?;
             Ok(Arc::new(Hearth { store: Slot::new(store) }))
         })
     }
 
     fn open_with(
-        path_: String,
+        path: String,
         key_provider: Arc<dyn KeyProvider>,
         options: StoreOptions,
     ) -> Result<Arc<Self>, HearthError> {
         guard(|| {
             let provider = Arc::new(CoreKeyProvider(key_provider));
-            let store = Store::open(path(&path_)?, provider, options)?;
+            let store = Store::open(parse_path(&path)?, provider, options)?;
             Ok(Arc::new(Hearth { store: Slot::new(store) }))
         })
     }
@@ -114,9 +115,9 @@ impl Hearth {
 
     /// Starts enrolling a user while provisioning: makes their keys and
     /// returns the request the authority signs.
-    pub fn begin_enrollment(&self, display_name: String, pin_: String) -> Result<Enrollment, HearthError> {
+    pub fn begin_enrollment(&self, display_name: String, pin: String) -> Result<Enrollment, HearthError> {
         guard(|| {
-            let request = self.store()?.begin_enrollment(&display_name, &pin(&pin_)?)?;
+            let request = self.store()?.begin_enrollment(&display_name, &parse_pin(&pin)?)?;
             Ok(Enrollment { user_id: request.user_id.to_string(), request: request.to_bytes()? })
         })
     }
@@ -136,10 +137,10 @@ impl Hearth {
 
     /// Unlocks `user_id` with their PIN: one PIN KDF run (about a second on
     /// a phone), so call it off the main thread.
-    pub fn unlock(&self, user_id: String, pin_: String) -> Result<Arc<Session>, HearthError> {
+    pub fn unlock(&self, user_id: String, pin: String) -> Result<Arc<Session>, HearthError> {
         guard(|| {
             let user = uuid("user_id", &user_id)?;
-            let session = self.store()?.unlock(user, &pin(&pin_)?)?;
+            let session = self.store()?.unlock(user, &parse_pin(&pin)?)?;
             Ok(Arc::new(Session::new(session)))
         })
     }
@@ -148,7 +149,7 @@ impl Hearth {
     pub fn change_pin(&self, user_id: String, old_pin: String, new_pin: String) -> Result<(), HearthError> {
         guard(|| {
             let user = uuid("user_id", &user_id)?;
-            Ok(self.store()?.change_pin(user, &pin(&old_pin)?, &pin(&new_pin)?)?)
+            Ok(self.store()?.change_pin(user, &parse_pin(&old_pin)?, &parse_pin(&new_pin)?)?)
         })
     }
 

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hearth_core::store;
@@ -270,8 +270,7 @@ impl Session {
             let entries = self.session()?.list(c, kind.into())?;
             let partial = Partial(PathBuf::from(format!("{path}.partial")));
             write_csv(&partial.0, &entries, listener.as_ref())?;
-            fs::rename(&partial.0, &path)
-                .map_err(|e| HearthError::internal(format!("rename: {}", e.kind())))?;
+            fs::rename(&partial.0, &path).map_err(io_error)?;
             Ok(entries.len() as u64)
         })
     }
@@ -298,16 +297,27 @@ impl Drop for Partial {
 const CSV_HEADER: &str =
     "household_id,village,category,previous,movement,income_per_capita,deprived,b2,carried_over,members\n";
 
+/// A file-system refusal while exporting: the app's path, or the disk.
+fn io_error(e: std::io::Error) -> HearthError {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull => HearthError::StorageFull,
+        K::NotFound | K::PermissionDenied | K::IsADirectory | K::NotADirectory | K::InvalidInput => {
+            HearthError::invalid("path", "cannot be written")
+        }
+        kind => HearthError::internal(format!("writing the list: {kind}")),
+    }
+}
+
 fn write_csv(
-    path: &PathBuf,
+    path: &Path,
     entries: &[CoreListEntry],
     listener: Option<&Arc<dyn ProgressListener>>,
 ) -> Result<(), HearthError> {
-    let io = |e: std::io::Error| HearthError::internal(format!("writing the list: {}", e.kind()));
     let total = entries.len() as u64;
     keep_going(listener, 0, total)?;
-    let mut out = std::io::BufWriter::new(fs::File::create(path).map_err(io)?);
-    out.write_all(CSV_HEADER.as_bytes()).map_err(io)?;
+    let mut out = std::io::BufWriter::new(fs::File::create(path).map_err(io_error)?);
+    out.write_all(CSV_HEADER.as_bytes()).map_err(io_error)?;
     for (i, e) in entries.iter().enumerate() {
         let c = &e.classification;
         writeln!(
@@ -324,10 +334,10 @@ fn write_csv(
             c.carried_over,
             c.members,
         )
-        .map_err(io)?;
+        .map_err(io_error)?;
         keep_going(listener, i as u64 + 1, total)?;
     }
-    out.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)
+    out.into_inner().map_err(|e| io_error(e.into_error()))?.sync_all().map_err(io_error)
 }
 
 /// Quotes a field that holds a comma, quote or line break.

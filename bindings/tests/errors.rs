@@ -130,6 +130,8 @@ fn garbage_arguments_are_typed_refusals() {
     assert!(refused(p.authority.issue(vec![0xff; 3], Role::Officer, vec!["01108".into()], 30)));
     assert!(refused(p.authority.issue(huge.into_bytes(), Role::Officer, vec!["01108".into()], 30)));
     assert!(invalid(Hearth::create(String::new(), key(), vec![0; 32]).map(drop)));
+    assert!(invalid(Hearth::create("a\0b.db".into(), key(), vec![0; 32]).map(drop)));
+    assert!(invalid(Hearth::open("a\0b.db".into(), key()).map(drop)));
     assert!(invalid(
         Hearth::create(p.dir.path().join("x.db").to_str().unwrap().into(), key(), vec![0; 5]).map(drop)
     ));

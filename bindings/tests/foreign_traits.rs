@@ -158,3 +158,12 @@ fn a_panicking_listener_becomes_an_internal_error_and_the_session_goes_on() {
     assert!(!p.dir.path().join("poor.csv.partial").exists(), "the partial file goes too");
     assert_eq!(s.supervisor.list(s.cycle.id.clone(), ListKind::Poor).unwrap().len(), 1);
 }
+
+#[test]
+fn an_export_to_a_missing_directory_names_the_path() {
+    let (p, s) = certified(1);
+    let path = p.dir.path().join("no-such-dir").join("poor.csv");
+    let err =
+        s.supervisor.export_list_csv(s.cycle.id.clone(), ListKind::Poor, path.to_str().unwrap().into(), None);
+    assert!(matches!(&err, Err(HearthError::InvalidInput { field, .. }) if field == "path"), "{err:?}");
+}
