@@ -106,7 +106,7 @@ impl UnitReport {
         }
 
         let weights = standard.weights();
-        let k = cutoff(standard)?;
+        let k = cutoff(standard);
         let mut figures = targets
             .into_iter()
             .map(|t| t.finish(weights, k, previous.is_some()))
@@ -131,13 +131,13 @@ impl UnitReport {
 
 /// The Alkire–Foster cut-off of a standard: a count rule's "c of n" is
 /// k = c/n over equal weights; a weighted rule gives k itself.
-fn cutoff(standard: &Standard) -> Result<f64> {
-    Ok(match &standard.classification {
+fn cutoff(standard: &Standard) -> f64 {
+    match &standard.classification {
         Rule::IncomeAndCount { cutoff } | Rule::IncomeOrBandAndCount { cutoff } => {
             f64::from(cutoff.value) / standard.indicators.len().max(1) as f64
         }
         Rule::WeightedScore { poor_cutoff, .. } => poor_cutoff.value,
-    })
+    }
 }
 
 /// The report slots a household falls in: the unit itself (slot 0) and at
