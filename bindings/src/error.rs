@@ -64,6 +64,10 @@ pub enum HearthError {
     /// A progress listener asked to stop: nothing was written.
     #[error("cancelled")]
     Cancelled,
+    /// A sync packet or frame was refused (forged, damaged, for someone
+    /// else, replayed): nothing from it was applied.
+    #[error("packet refused: {problem}")]
+    PacketRefused { problem: String },
     /// The object was closed; open or unlock again.
     #[error("the {object} is closed")]
     Closed { object: String },
@@ -131,6 +135,8 @@ impl From<hearth_core::Error> for HearthError {
             }
             E::SchemaTooNew { found, supported } => HearthError::SchemaTooNew { found, supported },
             E::StorageFull => HearthError::StorageFull,
+            E::Packet(p) => HearthError::PacketRefused { problem: p.to_string() },
+            E::Frame(f) => HearthError::PacketRefused { problem: f.to_string() },
             other => HearthError::internal(other.to_string()),
         }
     }

@@ -127,6 +127,12 @@ impl Hearth {
         guard(|| Ok(self.store()?.install_certificate(&certificate)?.into()))
     }
 
+    /// Adds a colleague's certificate (from another phone), so packets can
+    /// be addressed to them and their changes verified; returns their id.
+    pub fn add_certificate(&self, certificate: Vec<u8>) -> Result<String, HearthError> {
+        guard(|| Ok(self.store()?.add_certificate(&certificate)?.to_string()))
+    }
+
     /// Ends provisioning: this handle forgets the data key.
     pub fn finish_provisioning(&self) -> Result<(), HearthError> {
         guard(|| {

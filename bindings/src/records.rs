@@ -783,3 +783,24 @@ impl From<w::ListEntry> for ListEntry {
         }
     }
 }
+
+/// What importing a packet did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ImportSummary {
+    /// Changes new to this phone.
+    pub applied: u64,
+    /// Changes it already held.
+    pub already_had: u64,
+    /// Changes that lost to another, kept as conflict records.
+    pub conflicts: u64,
+}
+
+impl From<hearth_core::store::ImportSummary> for ImportSummary {
+    fn from(s: hearth_core::store::ImportSummary) -> Self {
+        ImportSummary {
+            applied: s.applied as u64,
+            already_had: s.already_had as u64,
+            conflicts: s.conflicts as u64,
+        }
+    }
+}

@@ -275,6 +275,29 @@ impl Session {
         })
     }
 
+    // ---- sync ----
+
+    /// A sync packet for the device `peer_device` (its store id), sealed to
+    /// the users `recipients` on it, holding every change that device is not
+    /// known to hold. Move the bytes over any transport.
+    pub fn export_packet(
+        &self,
+        peer_device: String,
+        recipients: Vec<String>,
+    ) -> Result<Vec<u8>, HearthError> {
+        guard(|| {
+            let peer = uuid("peer_device", &peer_device)?;
+            Ok(self.session()?.export_for(peer, &ids("recipients", &recipients)?)?)
+        })
+    }
+
+    /// Imports a packet: verified whole first, applied in one transaction,
+    /// idempotent; a forged, foreign, damaged or replayed packet is
+    /// `PacketRefused` and changes nothing.
+    pub fn import_packet(&self, packet: Vec<u8>) -> Result<ImportSummary, HearthError> {
+        guard(|| Ok(self.session()?.import(&packet)?.into()))
+    }
+
     /// Signs out now: the keys are forgotten and later calls answer
     /// `HearthError.Closed`, whoever else still holds this session. (Kotlin's
     /// `close()` / `use {}` and Swift's `deinit` release the handle itself.)

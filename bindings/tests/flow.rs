@@ -136,3 +136,42 @@ fn a_database_reopens_with_the_same_key_provider_and_pin() {
     again.change_pin(p.officer.clone(), "111111".into(), "919191".into()).unwrap();
     assert!(again.unlock(p.officer.clone(), "919191".into()).is_ok());
 }
+
+#[test]
+fn an_interview_travels_between_two_phones_as_packets_and_forgeries_are_refused() {
+    let a = phone();
+    // The supervisor's own phone, provisioned by the same authority.
+    let path = a.dir.path().join("supervisor.db").to_str().unwrap().to_owned();
+    let b = Hearth::create_insecure_fast_kdf(path, key(), a.authority.public_key()).unwrap();
+    b.import_units_csv(UNITS.into()).unwrap();
+    let e = b.begin_enrollment("Vàng Thị Mai".into(), "222222".into()).unwrap();
+    let sup_cert = a.authority.issue(e.request, Role::Supervisor, vec!["01108".into()], 365).unwrap();
+    let sup = b.install_certificate(sup_cert.clone()).unwrap().id;
+    b.finish_provisioning().unwrap();
+    // Provisioning tells the officer's phone who its supervisor is.
+    assert_eq!(a.hearth.add_certificate(sup_cert).unwrap(), sup);
+    assert!(matches!(a.hearth.add_certificate(vec![1, 2, 3]), Err(HearthError::CertificateRefused { .. })));
+
+    let officer = a.hearth.unlock(a.officer.clone(), "111111".into()).unwrap();
+    let supervisor = b.unlock(sup.clone(), "222222".into()).unwrap();
+    let h = officer.create_household("01108-01".into(), couple()).unwrap();
+    let packet = officer.export_packet(b.store_id().unwrap(), vec![sup.clone()]).unwrap();
+    let got = supervisor.import_packet(packet.clone()).unwrap();
+    assert_eq!((got.applied, got.already_had, got.conflicts), (1, 0, 0));
+    assert!(supervisor.household(h.id.clone()).unwrap().details == h.details);
+    assert!(
+        matches!(supervisor.import_packet(packet.clone()), Err(HearthError::PacketRefused { .. })),
+        "replay"
+    );
+    let mut flipped = packet;
+    flipped[40] ^= 1;
+    assert!(matches!(supervisor.import_packet(flipped), Err(HearthError::PacketRefused { .. })));
+    assert!(matches!(supervisor.import_packet(vec![]), Err(HearthError::PacketRefused { .. })));
+    assert!(matches!(
+        officer.export_packet("not a uuid".into(), vec![sup]),
+        Err(HearthError::InvalidInput { .. })
+    ));
+    // The reply needs nothing provisioned: the officer's certificate came in the packet.
+    let reply = supervisor.export_packet(a.hearth.store_id().unwrap(), vec![a.officer.clone()]).unwrap();
+    assert_eq!(officer.import_packet(reply).unwrap().applied, 0);
+}
