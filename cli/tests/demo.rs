@@ -117,3 +117,52 @@ fn report_and_inspect_work_on_the_demo_files() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("audit chain      verified") && text.contains("certified"), "{text}");
 }
+
+/// Reads the demo's device secrets, as the CLI's own key files.
+struct DemoKeys(std::path::PathBuf);
+
+impl hearth_core::store::KeyProvider for DemoKeys {
+    fn device_secret(
+        &self,
+        store_id: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, hearth_core::store::KeyProviderError> {
+        std::fs::read(self.0.join(format!("{store_id}.secret")))
+            .map(zeroize::Zeroizing::new)
+            .map_err(|_| hearth_core::store::KeyProviderError { reason: "no secret".into() })
+    }
+}
+
+#[test]
+fn the_printed_commune_figures_match_an_independent_count_of_the_classifications() {
+    use hearth_core::scoring::Category;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    let out = demo(&d, "9");
+    let store = hearth_core::store::Store::open(
+        &d.join("supervisor.db"),
+        std::sync::Arc::new(DemoKeys(d.join("keys"))),
+        hearth_core::store::StoreOptions::default(),
+    )
+    .unwrap();
+    let sup = store
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Some(hearth_core::identity::Role::Supervisor))
+        .unwrap();
+    let s = store.unlock(sup.id, &hearth_core::store::Pin::new("246810").unwrap()).unwrap();
+    let last = s.cycles().unwrap().into_iter().max_by_key(|c| c.year).unwrap();
+    let entries = s.classifications(last.id).unwrap();
+    let n = entries.len() as f64;
+    let poor = entries.iter().filter(|e| e.classification.category == Category::Poor).count() as f64;
+    let near = entries.iter().filter(|e| e.classification.category == Category::NearPoor).count() as f64;
+    let commune = out.lines().find(|l| l.starts_with("  Xã Xín Mần") && !l.contains('(')).unwrap();
+    let cols: Vec<&str> = commune.split_whitespace().collect();
+    let k = cols.len();
+    assert_eq!(cols[k - 5].parse::<f64>().unwrap(), n);
+    assert!((cols[k - 4].parse::<f64>().unwrap() - 100.0 * poor / n).abs() < 0.006, "{commune}");
+    assert!((cols[k - 3].parse::<f64>().unwrap() - 100.0 * near / n).abs() < 0.006, "{commune}");
+    // Households not re-surveyed kept their 2025 standing.
+    let carried = entries.iter().filter(|e| e.classification.carried_over).count();
+    assert!(out.contains(&format!("{carried} carried over")), "{out}");
+}
