@@ -18,6 +18,9 @@ use ring::digest::{SHA256, digest};
 /// Bytes each frame adds to its payload.
 pub const FRAME_OVERHEAD: usize = 15;
 const MAGIC: [u8; 2] = *b"HF";
+/// The largest payload a frame may carry (a reassembly holds at most
+/// 65,535 of them).
+pub const MAX_FRAME_PAYLOAD: usize = 64 * 1024;
 const VERSION: u8 = 1;
 
 /// Why a frame was refused.
@@ -47,7 +50,7 @@ pub fn cut(packet: &[u8], frame_size: usize, from: u16) -> Result<Vec<Vec<u8>>, 
     if frame_size <= FRAME_OVERHEAD {
         return Err(FrameError::TooSmall(frame_size));
     }
-    let room = frame_size - FRAME_OVERHEAD;
+    let room = (frame_size - FRAME_OVERHEAD).min(MAX_FRAME_PAYLOAD);
     let count = packet.len().div_ceil(room).max(1);
     let count = u16::try_from(count).map_err(|_| FrameError::TooManyFrames)?;
     let id = packet_id(packet);
@@ -102,12 +105,17 @@ impl Reassembly {
                 self.count = count;
             }
         }
+        if frame.len() - FRAME_OVERHEAD > MAX_FRAME_PAYLOAD {
+            return Err(FrameError::Malformed);
+        }
         self.frames.entry(index).or_insert_with(|| frame[FRAME_OVERHEAD..].to_vec());
         if self.frames.len() < usize::from(self.count) {
             return Ok(None);
         }
         let packet: Vec<u8> = self.frames.values().flatten().copied().collect();
         if Some(packet_id(&packet)) != self.id {
+            // A damaged frame: start over, so every frame is asked for again.
+            self.frames.clear();
             return Err(FrameError::Corrupt);
         }
         Ok(Some(packet))
@@ -187,6 +195,13 @@ mod tests {
         r2.push(&a[0]).unwrap();
         r2.push(&a[a.len() - 1]).unwrap();
         assert_eq!(r2.push(&bad), Err(FrameError::Corrupt));
+        // The reassembly starts over: every frame is missing again, and a good set completes it.
+        assert_eq!(r2.missing().len(), a.len());
+        let mut done = None;
+        for f in &a {
+            done = r2.push(f).unwrap().or(done);
+        }
+        assert!(done.is_some());
         assert_eq!(cut(&[1, 2, 3], 15, 0), Err(FrameError::TooSmall(15)));
     }
 }

@@ -163,8 +163,9 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, PacketError> {
             .try_into()
             .map_err(|_| PacketError::Truncated)?;
         let len = u32::from_le_bytes(len_bytes) as usize;
-        let p = bytes.get(at + 4..at + 4 + len).ok_or(PacketError::Truncated)?;
-        at += 4 + len;
+        let end = at.checked_add(4).and_then(|s| s.checked_add(len)).ok_or(PacketError::Truncated)?;
+        let p = bytes.get(at + 4..end).ok_or(PacketError::Truncated)?;
+        at = end;
         Ok(p)
     };
     let header_bytes = part()?;

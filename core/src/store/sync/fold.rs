@@ -20,6 +20,7 @@ use super::convert::{cycle_from_wire, household_from_wire, interview_from_wire};
 use super::kind_code;
 use crate::error::{Error, Result};
 use crate::household::Household;
+use crate::identity::Role;
 use crate::store::Session;
 use crate::store::cycles::read_cycle;
 use crate::store::interviews::household_form;
@@ -75,14 +76,25 @@ impl Session {
         id: Uuid,
         changes: &'a [Change],
     ) -> Result<Vec<(&'a Change, &'static str)>> {
-        let Some(winner) = changes.last() else { return Ok(Vec::new()) };
-        let w: WireCycle = postcard::from_bytes(&winner.payload).map_err(|_| Error::Decode("wire cycle"))?;
-        let first_ms = (changes[0].hlc >> 16) as i64;
-        let mut cycle = cycle_from_wire(id, &w, first_ms)?;
-        let certified = changes
-            .iter()
-            .find(|c| postcard::from_bytes::<WireCycle>(&c.payload).map(|w| w.certified).unwrap_or(false));
-        if let Some(c) = certified {
+        let mut losers = Vec::new();
+        let mut kept: Vec<(&Change, WireCycle)> = Vec::new();
+        for c in changes {
+            let Ok(w) = postcard::from_bytes::<WireCycle>(&c.payload) else {
+                losers.push((c, "invalid"));
+                continue;
+            };
+            let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
+            let allowed = cert.is_some_and(|cert| {
+                cert.body.role == Role::Supervisor && w.units.iter().all(|u| self.covers(&cert, u))
+            });
+            if allowed { kept.push((c, w)) } else { losers.push((c, "not permitted")) }
+        }
+        let Some((winner, w)) = kept.last() else { return Ok(losers) };
+        let first_ms = (kept[0].0.hlc >> 16) as i64;
+        let Ok(mut cycle) = cycle_from_wire(id, w, first_ms) else {
+            return Ok(changes.iter().map(|c| (c, "invalid")).collect());
+        };
+        if let Some((c, _)) = kept.iter().find(|(_, w)| w.certified) {
             cycle.status = CycleStatus::Certified;
             cycle.certified_at_ms = Some((c.hlc >> 16) as i64);
         }
@@ -114,7 +126,9 @@ impl Session {
                 params![id.as_bytes(), u],
             )?;
         }
-        Ok(superseded(changes))
+        let kept: Vec<&Change> = kept.iter().map(|(c, _)| *c).collect();
+        losers.extend(superseded(&kept, winner));
+        Ok(losers)
     }
 
     fn fold_household<'a>(
@@ -123,14 +137,32 @@ impl Session {
         id: Uuid,
         changes: &'a [Change],
     ) -> Result<Vec<(&'a Change, &'static str)>> {
-        let Some(winner) = changes.last() else { return Ok(Vec::new()) };
-        let w: WireHousehold =
-            postcard::from_bytes(&winner.payload).map_err(|_| Error::Decode("wire household"))?;
-        let (village, details) = household_from_wire(&w)?;
-        let h = Household { id, village, revision: changes.len() as u32, details };
-        let deleted = winner.op == Op::Delete;
-        self.write_household_row(tx, &h, deleted, (winner.hlc >> 16) as i64)?;
-        Ok(superseded(changes))
+        let mut losers = Vec::new();
+        let mut kept: Vec<(&Change, String, crate::household::HouseholdDetails)> = Vec::new();
+        for c in changes {
+            let decoded = postcard::from_bytes::<WireHousehold>(&c.payload)
+                .ok()
+                .and_then(|w| household_from_wire(&w).ok());
+            let Some((village, details)) = decoded.filter(|(_, d)| d.check(self.today()).is_ok()) else {
+                losers.push((c, "invalid"));
+                continue;
+            };
+            let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
+            let before = kept.last().map(|(_, v, _)| v.clone());
+            let allowed = cert.is_some_and(|cert| {
+                cert.body.role.edits_households()
+                    && self.covers(&cert, &village)
+                    && before.as_deref().is_none_or(|b| self.covers(&cert, b))
+            });
+            if allowed { kept.push((c, village, details)) } else { losers.push((c, "not permitted")) }
+        }
+        let Some((winner, village, details)) = kept.last() else { return Ok(losers) };
+        let h =
+            Household { id, village: village.clone(), revision: kept.len() as u32, details: details.clone() };
+        self.write_household_row(tx, &h, winner.op == Op::Delete, (winner.hlc >> 16) as i64)?;
+        let kept: Vec<&Change> = kept.iter().map(|(c, _, _)| *c).collect();
+        losers.extend(superseded(&kept, winner));
+        Ok(losers)
     }
 
     fn fold_interview<'a>(
@@ -143,27 +175,55 @@ impl Session {
         let mut state: Option<(WireInterview, &Change, u32)> = None;
         let mut losers = Vec::new();
         for c in changes {
-            let next: WireInterview =
-                postcard::from_bytes(&c.payload).map_err(|_| Error::Decode("wire interview"))?;
-            let ok = match (&state, c.op) {
-                (None, Op::Act(ACT_START)) => true,
-                (Some((cur, _, _)), Op::Act(ACT_REASSIGN)) => {
-                    self.role_of(tx, c.actor)? == Some(crate::identity::Role::Supervisor)
-                        && crate::sync::wire::status_from(cur.status).is_some_and(Status::editable)
-                        && next.status == cur.status
-                }
-                (Some((cur, _, _)), Op::Act(code)) => match (act_from(code), self.role_of(tx, c.actor)?) {
-                    (Some(act), Some(role)) => {
-                        let from = crate::sync::wire::status_from(cur.status)
-                            .ok_or(Error::Decode("wire interview"))?;
-                        let actor = Actor { id: Uuid::from_bytes(c.actor), role, in_scope: true };
-                        lifecycle::next(from, act, actor, Uuid::from_bytes(cur.officer))
-                            .is_ok_and(|to| crate::sync::wire::status_code(to) == next.status)
+            let Ok(next) = postcard::from_bytes::<WireInterview>(&c.payload) else {
+                losers.push((c, "invalid"));
+                continue;
+            };
+            if form.parse_interchange(&next.answers_json).is_err() {
+                losers.push((c, "invalid"));
+                continue;
+            }
+            let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
+            let village = state.as_ref().map_or(next.village.as_str(), |(cur, _, _)| cur.village.as_str());
+            if !cert.as_ref().is_some_and(|cert| self.covers(cert, village)) {
+                losers.push((c, "not permitted"));
+                continue;
+            }
+            // What an act may change: a save the answers, a reassignment the
+            // officer, a review only the status and comments.
+            let save = crate::sync::wire::act_code(crate::workflow::Act::Save);
+            let fixed = state.as_ref().is_none_or(|(cur, _, _)| {
+                let same_place =
+                    cur.household == next.household && cur.cycle == next.cycle && cur.village == next.village;
+                let same_owner = cur.officer == next.officer || c.op == Op::Act(ACT_REASSIGN);
+                let same_answers = cur.answers_json == next.answers_json || c.op == Op::Act(save);
+                same_place && same_owner && same_answers
+            });
+            let starter = cert.as_ref().is_some_and(|cert| {
+                cert.body.role.edits_households() && cert.body.user_id == Uuid::from_bytes(next.officer)
+            });
+            let ok = fixed
+                && match (&state, c.op) {
+                    (None, Op::Act(ACT_START)) => starter,
+                    (Some((cur, _, _)), Op::Act(ACT_REASSIGN)) => {
+                        self.role_of(tx, c.actor)? == Some(crate::identity::Role::Supervisor)
+                            && crate::sync::wire::status_from(cur.status).is_some_and(Status::editable)
+                            && next.status == cur.status
+                    }
+                    (Some((cur, _, _)), Op::Act(code)) => {
+                        match (act_from(code), self.role_of(tx, c.actor)?) {
+                            (Some(act), Some(role)) => {
+                                let from = crate::sync::wire::status_from(cur.status)
+                                    .ok_or(Error::Decode("wire interview"))?;
+                                let actor = Actor { id: Uuid::from_bytes(c.actor), role, in_scope: true };
+                                lifecycle::next(from, act, actor, Uuid::from_bytes(cur.officer))
+                                    .is_ok_and(|to| crate::sync::wire::status_code(to) == next.status)
+                            }
+                            _ => false,
+                        }
                     }
                     _ => false,
-                },
-                _ => false,
-            };
+                };
             if ok {
                 let n = state.as_ref().map_or(0, |s| s.2) + 1;
                 state = Some((next, c, n));
@@ -173,7 +233,9 @@ impl Session {
             }
         }
         let Some((w, last, count)) = state else { return Ok(losers) };
-        let mut iv: Interview = interview_from_wire(id, &w, form)?;
+        let Ok(mut iv) = interview_from_wire(id, &w, form) else {
+            return Ok(changes.iter().map(|c| (c, "invalid")).collect());
+        };
         iv.revision = count;
         iv.created_at_ms = (changes[0].hlc >> 16) as i64;
         iv.updated_at_ms = (last.hlc >> 16) as i64;
@@ -206,18 +268,24 @@ impl Session {
         Ok(losers)
     }
 
+    /// Whether a certificate's scope covers `unit` today.
+    fn covers(&self, cert: &crate::identity::Certificate, unit: &str) -> bool {
+        let units = self.store.inner.units.read().unwrap_or_else(|p| p.into_inner());
+        cert.body.scope.iter().any(|s| units.is_within(unit, s, self.today()))
+    }
+
     fn role_of(&self, tx: &Transaction<'_>, actor: [u8; 16]) -> Result<Option<crate::identity::Role>> {
         Ok(self.store.certificate_of(tx, Uuid::from_bytes(actor))?.map(|c| c.body.role))
     }
 }
 
-/// Changes the winner did not see, from other devices.
-fn superseded(changes: &[Change]) -> Vec<(&Change, &'static str)> {
-    let Some(winner) = changes.last() else { return Vec::new() };
-    changes[..changes.len() - 1]
-        .iter()
+/// Kept changes that lost to the winner without the winner having seen
+/// them: from another device, after the winner's base.
+fn superseded<'a>(kept: &[&'a Change], winner: &Change) -> Vec<(&'a Change, &'static str)> {
+    kept.iter()
+        .filter(|c| !(c.origin == winner.origin && c.seq == winner.seq))
         .filter(|c| c.hlc > winner.base_hlc && c.origin != winner.origin)
-        .map(|c| (c, "superseded"))
+        .map(|c| (*c, "superseded"))
         .collect()
 }
 

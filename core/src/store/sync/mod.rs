@@ -303,11 +303,17 @@ impl Session {
             return Err(PacketError::FromTheFuture.into());
         }
         // Certificates first: they must come from our authority.
+        // Certificates must come from our authority. An actor's may have
+        // expired since their changes were made; the sender's must be valid now.
         let mut certs: HashMap<Uuid, Certificate> = HashMap::new();
         for c in &body.certificates {
             let cert = Certificate::from_bytes(c).map_err(|_| PacketError::UnknownSender)?;
-            self.store.authority().verify(&cert, now).map_err(|_| PacketError::UnknownSender)?;
+            let issued = chrono::DateTime::from_timestamp(cert.body.valid_from, 0).unwrap_or(now);
+            self.store.authority().verify(&cert, issued).map_err(|_| PacketError::UnknownSender)?;
             certs.insert(cert.body.user_id, cert);
+        }
+        if let Some(sender) = certs.get(&Uuid::from_bytes(parsed.header.sender_user)) {
+            self.store.authority().verify(sender, now).map_err(|_| PacketError::UnknownSender)?;
         }
         let key_of = |user: Uuid| -> Result<Option<[u8; 32]>> {
             if let Some(c) = certs.get(&user) {
@@ -320,6 +326,13 @@ impl Session {
             return Err(PacketError::UnknownSender.into());
         }
         for c in &body.changes {
+            if c.hlc < parsed.header.hlc_min
+                || c.hlc > parsed.header.hlc_max
+                || c.hlc >= 1 << 63
+                || c.seq >= 1 << 63
+            {
+                return Err(PacketError::Malformed.into());
+            }
             let key = key_of(Uuid::from_bytes(c.actor))?.ok_or(PacketError::BadChange)?;
             ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, key)
                 .verify(&c.signed_bytes(), &c.signature)
