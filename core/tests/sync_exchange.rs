@@ -23,6 +23,7 @@ struct Device {
 
 struct World {
     _dir: tempfile::TempDir,
+    authority: Authority,
     clock: Arc<ManualClock>,
     officer: Device,
     supervisor: Device,
@@ -72,6 +73,7 @@ fn world() -> World {
     };
     World {
         _dir: dir,
+        authority,
         clock,
         officer: dev(o, ou, "111111"),
         supervisor: dev(s, su, "222222"),
@@ -321,4 +323,34 @@ fn concurrent_household_edits_converge_and_keep_the_loser() {
         assert_eq!((c[0].reason.as_str(), c[0].actor), ("superseded", w.officer.user));
     }
     assert_eq!(o.state_hash().unwrap(), w.supervisor.session.state_hash().unwrap());
+}
+
+#[test]
+fn a_change_outside_its_authors_scope_is_kept_as_a_conflict_not_applied() {
+    let w = world();
+    // A phone whose unit list was doctored: it files Nà Pó under Pà Vầy Sủ,
+    // so its officer of 01096 can "create" a household in Xã Xín Mần.
+    let dir = tempfile::tempdir().unwrap();
+    let authority_key = w.supervisor.store.authority();
+    let rogue =
+        Store::create(&dir.path().join("rogue.db"), provider(), authority_key, options(&w.clock)).unwrap();
+    rogue.import_units_csv(XIN_MAN).unwrap();
+    rogue
+        .import_units_csv(
+            "code,name,level,parent_code,valid_from,valid_to\n01108-01,Giả,village,01096,2025-07-01,\n",
+        )
+        .unwrap();
+    // Its user is certified by the real authority, for 01096 only.
+    let user = enrol(&rogue, &w.authority, "Kẻ Giả", "444444", Role::Officer, &["01096"]);
+    rogue.finish_provisioning();
+    let s = rogue.unlock(user, &pin("444444")).unwrap();
+    s.store().add_certificate(&w.supervisor.session.certificate().to_bytes().unwrap()).unwrap();
+    let h = s.create_household("01108-01", family("Giàng A Giả", "009999999999")).unwrap();
+    let packet =
+        s.export_for(Uuid::parse_str(w.supervisor.store.store_id()).unwrap(), &[w.supervisor.user]).unwrap();
+    let got = w.supervisor.session.import(&packet).unwrap();
+    assert_eq!((got.applied, got.conflicts), (1, 1));
+    assert!(matches!(w.supervisor.session.household(h.id), Err(Error::NotFound { .. })));
+    let c = w.supervisor.session.conflicts().unwrap();
+    assert_eq!((c[0].reason.as_str(), c[0].actor), ("not permitted", user));
 }
