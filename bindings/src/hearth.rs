@@ -31,8 +31,10 @@ fn parse_path(p: &str) -> Result<&Path, HearthError> {
     Ok(Path::new(p))
 }
 
-fn parse_pin(p: &str) -> Result<Pin, HearthError> {
-    Ok(Pin::new(p)?)
+/// Checks a PIN that crossed the boundary, wiping the crossing's copy.
+fn parse_pin(p: String) -> Result<Pin, HearthError> {
+    let p = zeroize::Zeroizing::new(p);
+    Ok(Pin::new(&p)?)
 }
 
 fn parse_authority_key(bytes: &[u8]) -> Result<AuthorityKey, HearthError> {
@@ -117,7 +119,7 @@ impl Hearth {
     /// returns the request the authority signs.
     pub fn begin_enrollment(&self, display_name: String, pin: String) -> Result<Enrollment, HearthError> {
         guard(|| {
-            let request = self.store()?.begin_enrollment(&display_name, &parse_pin(&pin)?)?;
+            let request = self.store()?.begin_enrollment(&display_name, &parse_pin(pin)?)?;
             Ok(Enrollment { user_id: request.user_id.to_string(), request: request.to_bytes()? })
         })
     }
@@ -146,7 +148,7 @@ impl Hearth {
     pub fn unlock(&self, user_id: String, pin: String) -> Result<Arc<Session>, HearthError> {
         guard(|| {
             let user = uuid("user_id", &user_id)?;
-            let session = self.store()?.unlock(user, &parse_pin(&pin)?)?;
+            let session = self.store()?.unlock(user, &parse_pin(pin)?)?;
             Ok(Arc::new(Session::new(session)))
         })
     }
@@ -155,7 +157,7 @@ impl Hearth {
     pub fn change_pin(&self, user_id: String, old_pin: String, new_pin: String) -> Result<(), HearthError> {
         guard(|| {
             let user = uuid("user_id", &user_id)?;
-            Ok(self.store()?.change_pin(user, &parse_pin(&old_pin)?, &parse_pin(&new_pin)?)?)
+            Ok(self.store()?.change_pin(user, &parse_pin(old_pin)?, &parse_pin(new_pin)?)?)
         })
     }
 

@@ -462,7 +462,7 @@ pub struct Support {
 }
 
 /// A household's score: what the officer sees on completing an interview.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
 pub struct Score {
     pub standard_id: String,
     pub standard_version: String,
@@ -518,7 +518,7 @@ impl From<scoring::ScoreResult> for Score {
 }
 
 /// A reviewer's remark as written.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct NewComment {
     /// The question it is about, if one.
     #[uniffi(default = None)]
@@ -748,7 +748,7 @@ impl From<ListKind> for w::ListKind {
 }
 
 /// A household on the lists of a certified cycle.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ListEntry {
     pub household_id: String,
     pub village: String,

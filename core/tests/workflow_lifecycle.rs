@@ -192,3 +192,21 @@ fn only_supervisors_open_cycles_and_they_must_cover_the_units() {
     assert!(matches!(sup.open_cycle(bad), Err(Error::Invalid { .. })));
     assert!(sup.cycles().unwrap().is_empty());
 }
+
+#[test]
+fn debug_output_of_interviews_answers_and_scores_shows_no_names_or_categories() {
+    let p = phone();
+    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
+    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
+    let c = cycle(&sup);
+    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let iv = submit_interview(&off, &h, c, 5_000_000, true);
+    let back = sup.return_interview(iv.id, vec![NewComment::on("area", None, "Hỏi lại bà Sẻ")]).unwrap();
+    let shown = format!(
+        "{back:?} {:?} {:?} {:?} {:?}",
+        back.answers, back.answers.members[0], back.score, back.comments
+    );
+    for secret in ["Vùi", "Sình", "Sẻ", "poor", "Poor", "1000000"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+}

@@ -29,8 +29,22 @@ pub enum FieldProblem {
     Calculated,
 }
 
+/// An error naming a field. Keys come from the sender's document and might
+/// hold anything (a name used as a key by mistake): a path segment that is
+/// not shaped like a question id is replaced, so errors never echo data.
 fn field_err(field: impl Into<String>, problem: FieldProblem) -> FormError {
-    FormError::Field { field: field.into(), problem }
+    let field: String = field.into();
+    let shaped = |seg: &str| {
+        !seg.is_empty()
+            && seg.len() <= 64
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'[' | b']' | b'$'))
+    };
+    let safe = field
+        .split('.')
+        .map(|seg| if shaped(seg) { seg } else { "<unrecognised key>" })
+        .collect::<Vec<_>>()
+        .join(".");
+    FormError::Field { field: safe, problem }
 }
 
 impl Form {
@@ -258,5 +272,17 @@ fn json(value: &Value) -> Json {
             }
             Json::Object(obj)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_unknown_key_holding_data_is_not_echoed_in_the_error() {
+        let err = super::field_err("members[0].Vùi Văn Sình", super::FieldProblem::Unknown);
+        let text = err.to_string();
+        assert!(!text.contains("Sình") && text.contains("members[0]"), "{text}");
+        let ok = super::field_err("house.walls", super::FieldProblem::Unknown).to_string();
+        assert!(ok.contains("house.walls"));
     }
 }

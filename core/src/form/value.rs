@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// One answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Bool(bool),
     Int(i64),
@@ -149,7 +149,7 @@ pub struct Gps {
 }
 
 /// One roster row: a member's answers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub values: BTreeMap<String, Value>,
     /// Fields other tools sent under `"extra"`, kept as JSON text.
@@ -163,7 +163,7 @@ impl Row {
 }
 
 /// One household's answers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Answers {
     /// The date ages are computed at, when the answers name one.
     pub reference_date: Option<NaiveDate>,
@@ -182,6 +182,42 @@ impl Answers {
 
     pub fn set(&mut self, id: &str, value: Value) {
         self.household.insert(id.to_owned(), value);
+    }
+}
+
+// Answers hold names and personal circumstances: `Debug` shows shapes and
+// counts, never values, so a stray `{:?}` cannot leak them.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Value::Bool(_) => "Bool",
+            Value::Int(_) => "Int",
+            Value::Decimal(_) => "Decimal",
+            Value::Text(_) => "Text",
+            Value::Choice(_) => "Choice",
+            Value::Choices(_) => "Choices",
+            Value::Date(_) => "Date",
+            Value::Gps(_) => "Gps",
+            Value::Photo(_) => "Photo",
+        };
+        write!(f, "{kind}(…)")
+    }
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Row")
+            .field("answered", &self.values.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answers")
+            .field("household", &self.household.keys().collect::<Vec<_>>())
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
     }
 }
 

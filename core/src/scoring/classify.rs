@@ -79,7 +79,7 @@ pub struct SupportSuggestion {
 }
 
 /// Everything the officer sees and the store keeps for one household.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreResult {
     pub standard: StandardRef,
     pub category: Category,
@@ -100,6 +100,17 @@ pub struct ScoreResult {
     pub supports: Vec<SupportSuggestion>,
     /// Why the household is in its category, in words.
     pub explanation: Text,
+}
+
+// Whether a household is poor, and its income, are personal: `Debug` shows
+// the standard and how many indicators were judged.
+impl std::fmt::Debug for ScoreResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScoreResult")
+            .field("standard", &self.standard)
+            .field("indicators", &self.indicators.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ScoreResult {

@@ -85,7 +85,13 @@ impl Session {
             let actor = Actor { id: self.user_id(), role: self.role(), in_scope: self.in_scope(&iv.village) };
             let to = lifecycle::next(iv.status, Act::Certify, actor, iv.officer_id)?;
             let score = iv.score.as_ref().ok_or(Error::Decode("interview without a score"))?;
-            let household = self.household(iv.household_id)?;
+            // A household deleted since its interview was approved is not
+            // classified: it no longer exists for the commune.
+            let household = match self.household(iv.household_id) {
+                Ok(h) => h,
+                Err(Error::NotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
             let head = household.details.members.iter().find(|m| m.relationship == Relationship::Head);
             let class = Classification {
                 category: score.category,

@@ -2,8 +2,9 @@
 //! record, and quarantine of a file that is not a readable database.
 //!
 //! A corrupt file is renamed aside (with its `-wal` and `-shm`) and reported,
-//! never deleted: unsynced interviews in it are irreplaceable, and a province
-//! can still recover them with the recovery key.
+//! never deleted: unsynced interviews in it are irreplaceable, and a damaged
+//! file can still be read by hand or repaired. (The recovery wrap of the data
+//! key to a province's key, DESIGN §4, is not built yet.)
 
 use std::fs;
 use std::io::Read;
@@ -54,19 +55,25 @@ impl Store {
             authority,
             store_id,
         };
-        let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
-        schema::migrate(&mut conn)?;
-        let tx = conn.transaction()?;
-        for (k, v) in [
-            ("store_id", meta.store_id.as_bytes().to_vec()),
-            ("cipher", vec![meta.cipher.version_byte()]),
-            ("device_fingerprint", meta.device_fingerprint.to_vec()),
-            ("authority", meta.authority.0.to_vec()),
-            ("canary", meta.canary.clone()),
-        ] {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
-        }
-        tx.commit()?;
+        // A database half-made by a failure here holds nothing yet: remove it,
+        // so that creating again works (an existing file is never touched).
+        let made = (|| {
+            let mut conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
+            schema::migrate(&mut conn)?;
+            write_meta(&mut conn, &meta)?;
+            Ok(conn)
+        })();
+        let conn = match made {
+            Ok(conn) => conn,
+            Err(e) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_os_string();
+                    p.push(suffix);
+                    let _ = fs::remove_file(PathBuf::from(p));
+                }
+                return Err(e);
+            }
+        };
         let store = finish(path, conn, provider, options, meta)?;
         *super::lock(&store.inner.provisioning) = Some(Arc::new(dek));
         Ok(store)
@@ -89,6 +96,21 @@ impl Store {
         let meta = read_meta(&conn)?;
         finish(path, conn, provider, options, meta)
     }
+}
+
+fn write_meta(conn: &mut Connection, meta: &Meta) -> Result<()> {
+    let tx = conn.transaction()?;
+    for (k, v) in [
+        ("store_id", meta.store_id.as_bytes().to_vec()),
+        ("cipher", vec![meta.cipher.version_byte()]),
+        ("device_fingerprint", meta.device_fingerprint.to_vec()),
+        ("authority", meta.authority.0.to_vec()),
+        ("canary", meta.canary.clone()),
+    ] {
+        tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 fn finish(

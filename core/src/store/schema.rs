@@ -6,18 +6,26 @@
 //!
 //! ## What stays in clear, and why
 //!
-//! | column | why it is clear |
+//! | table: columns | why it is clear |
 //! |---|---|
-//! | row ids (UUIDs) | to address rows and bind sealed values to them |
-//! | `unit_code` | to list a village's households and check scope without unsealing |
-//! | `revision`, `updated_at`, `deleted`, `sv` | change tracking, tombstones, and the AAD |
-//! | user `certificate` | a public credential (name, role, scope, public keys) signed by the authority, needed before unlock for the sign-in list and to verify signatures |
-//! | `failed_attempts`, `locked_until`, KDF parameters | needed before unlock |
+//! | every table: row ids (UUIDs), `sv`, `revision`, `created_at`, `updated_at`, `deleted` | to address rows, bind sealed values to them, track changes and tombstones |
+//! | `households.unit_code`, `interviews.unit_code`, `classifications.unit_code` | to list a village and check scope without unsealing |
+//! | `interviews`: `household_id`, `cycle_id`, `officer_id`, `status`, `form_id`, `form_version`, `submitted_at` | the work queues (inbox, returned, counts per status) read only these |
+//! | `cycles`, `cycle_units` | a review cycle is public: year, kind, standard, reference date, units |
+//! | `assignments` | who interviews which household: ids only |
+//! | `attachments`: `interview_id`, `kind`, `size`, `chunks` | to read chunks back in order; a photo's size says little, and its bytes are sealed |
+//! | `users`: `request`, `certificate` | public credentials (display name, role, scope, public keys) needed before unlock for the sign-in list and to verify signatures |
+//! | `users`: `failed_attempts`, `locked_until`, `kdf_iterations`, `kdf_salt` | needed before unlock |
+//! | `certificates` | colleagues' public credentials, learned by provisioning or sync |
 //! | `units`, `unit_successions` | public administrative data |
 //! | `household_tokens` | blind-index tokens: keyed hashes that leak equality only |
+//! | `audit`: `seq`, `at`, `actor`, `action`, `subject`, `detail`, hashes, signature | the chain is verified without unlocking; `detail` holds ids, statuses and content hashes only |
+//! | `changes`: `origin`, `seq`, `hlc`, `entity_kind`, `entity` | delta selection and folding; the change itself is sealed |
+//! | `peer_marks`, `packets_seen`, `conflicts` (ids, seq, reason) | sync bookkeeping: device ids, counters, packet ids |
 //!
 //! Everything else about a household — names, ID numbers, birth dates,
-//! address, phone, GPS, notes — lives in the sealed `record`.
+//! address, phone, GPS, notes, answers, scores, categories, comments,
+//! attachment bytes, the changes that carry them — is sealed.
 
 use rusqlite::{Connection, Transaction};
 

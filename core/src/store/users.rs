@@ -163,6 +163,7 @@ impl Store {
             .optional()?
             .ok_or(Error::NotFound { kind: "user" })?;
         let (cert, iterations, salt, wrapped_dek, sealed_keys, failures, locked_until) = row;
+        let failures: u32 = failures;
         if locked_until > now.timestamp() {
             return Err(Error::LockedOut { retry_after_secs: (locked_until - now.timestamp()) as u64 });
         }
@@ -175,7 +176,7 @@ impl Store {
         let wrap = Sealer::new(&unlock, b"user-wrap", Cipher::Aes256Gcm)?;
         let dek = match wrap.open(wrap_binding(&user, "wrapped_dek"), &wrapped_dek) {
             Ok(d) => SecretKey::from_slice(&d)?,
-            Err(_) => return Err(self.record_failure(user, failures + 1, now)),
+            Err(_) => return Err(self.record_failure(user, now)),
         };
         let records = record_sealer(&dek, self.inner.meta.cipher)?;
         records.open(canary_binding(), &self.inner.meta.canary).map_err(|_| Error::KeyMismatch)?;
@@ -195,18 +196,30 @@ impl Store {
         Session::new(self.clone(), cert, Arc::new(dek), records, keys)
     }
 
-    fn record_failure(&self, user: Uuid, failures: u32, now: DateTime<Utc>) -> Error {
+    /// Counts a wrong PIN atomically (parallel unlocks cannot lose a count)
+    /// and locks the user out once the free attempts are spent.
+    fn record_failure(&self, user: Uuid, now: DateTime<Utc>) -> Error {
         let policy = self.inner.options.lockout;
-        let delay = policy.delay_after(failures);
-        let locked_until = if delay > 0 { now.timestamp() + delay as i64 } else { 0 };
-        let saved = self.writer().execute(
-            "UPDATE users SET failed_attempts = ?1, locked_until = ?2 WHERE id = ?3",
-            params![failures, locked_until, user.as_bytes()],
+        let w = self.writer();
+        let counted = w.query_row(
+            "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?1 RETURNING failed_attempts",
+            [user.as_bytes()],
+            |r| r.get::<_, u32>(0),
         );
-        match saved {
+        let failures = match counted {
+            Ok(n) => n,
+            Err(e) => return e.into(),
+        };
+        let delay = policy.delay_after(failures);
+        if delay == 0 {
+            return Error::WrongPin { attempts_left: policy.free_attempts.saturating_sub(failures) };
+        }
+        match w.execute(
+            "UPDATE users SET locked_until = ?1 WHERE id = ?2",
+            params![now.timestamp() + delay as i64, user.as_bytes()],
+        ) {
+            Ok(_) => Error::LockedOut { retry_after_secs: delay },
             Err(e) => e.into(),
-            Ok(_) if delay > 0 => Error::LockedOut { retry_after_secs: delay },
-            Ok(_) => Error::WrongPin { attempts_left: policy.free_attempts.saturating_sub(failures) },
         }
     }
 

@@ -64,7 +64,7 @@ pub struct Wrap {
 }
 
 /// The sealed part of a packet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Certificates of the sender and of every actor in `changes`.
     pub certificates: Vec<Vec<u8>>,
@@ -72,7 +72,7 @@ pub struct Body {
 }
 
 /// One change made by one user on one device.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// The device (database) the change was made on.
     pub origin: [u8; 16],
@@ -136,7 +136,7 @@ pub enum Op {
 }
 
 /// A household's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireHousehold {
     pub village: String,
     pub address: String,
@@ -146,7 +146,7 @@ pub struct WireHousehold {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireMember {
     pub id: [u8; 16],
     pub full_name: String,
@@ -176,7 +176,7 @@ pub struct WireCycle {
 /// An interview's state. Answers travel in the interchange JSON
 /// (`docs/household-answers.md`), itself a frozen, documented format; the
 /// score is recomputed from them by the receiver.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireInterview {
     pub household: [u8; 16],
     pub cycle: [u8; 16],
@@ -191,7 +191,7 @@ pub struct WireInterview {
     pub submitted_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireComment {
     pub author: [u8; 16],
     pub at_ms: i64,
@@ -244,3 +244,59 @@ pub fn act_from(code: u8) -> Option<crate::workflow::Act> {
 pub const ACT_START: u8 = 8;
 /// The act code of moving an interview to another officer.
 pub const ACT_REASSIGN: u8 = 9;
+
+// Wire records carry names, answers and comments: `Debug` shows ids and
+// sizes only.
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Body")
+            .field("certificates", &self.certificates.len())
+            .field("changes", &self.changes)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Change")
+            .field("seq", &self.seq)
+            .field("hlc", &self.hlc)
+            .field("entity", &self.entity)
+            .field("op", &self.op)
+            .field("payload_bytes", &self.payload.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WireHousehold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireHousehold")
+            .field("village", &self.village)
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WireMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireMember").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WireInterview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireInterview")
+            .field("status", &self.status)
+            .field("comments", &self.comments.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WireComment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireComment")
+            .field("question", &self.question)
+            .field("row", &self.row)
+            .finish_non_exhaustive()
+    }
+}

@@ -48,7 +48,7 @@ impl fmt::Debug for Interview {
 
 /// A reviewer's remark, anchored to a question and roster row when it is
 /// about one answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub author: Uuid,
     pub at_ms: i64,
@@ -59,7 +59,7 @@ pub struct Comment {
 }
 
 /// A remark as written, before the store stamps author and time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewComment {
     pub question: Option<String>,
     pub row: Option<u32>,
@@ -98,6 +98,25 @@ impl NewComment {
             return Err(Error::invalid(format!("{field}.row"), "is not a roster row"));
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Comment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Comment")
+            .field("author", &self.author)
+            .field("question", &self.question)
+            .field("row", &self.row)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for NewComment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewComment")
+            .field("question", &self.question)
+            .field("row", &self.row)
+            .finish_non_exhaustive()
     }
 }
 

@@ -194,6 +194,14 @@ impl Session {
         postcard::from_bytes(&plain).map_err(|_| Error::Decode("change"))
     }
 
+    fn seen(&self, conn: &Connection, packet_id: &[u8; 16]) -> Result<bool> {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM packets_seen WHERE packet_id = ?1)",
+            [packet_id],
+            |r| r.get(0),
+        )?)
+    }
+
     fn read_hlc(&self, conn: &Connection) -> Result<Hlc> {
         let v: Option<Vec<u8>> =
             conn.query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0)).optional()?;
@@ -297,6 +305,9 @@ impl Session {
     /// a refused packet changes nothing.
     pub fn import(&self, bytes: &[u8]) -> Result<ImportSummary> {
         let parsed = packet::parse(bytes)?;
+        if self.seen(&self.store.reader(), &parsed.header.packet_id)? {
+            return Err(PacketError::Replayed.into());
+        }
         let body = parsed.open(self.keys().agreement_seed())?;
         let now = self.store.inner.options.clock.now();
         if parsed.header.hlc_max > (now.timestamp_millis().max(0) as u64 + MAX_DRIFT_MS) << 16 {
@@ -341,12 +352,7 @@ impl Session {
 
         let mut w = self.store.writer();
         let tx = w.transaction()?;
-        let seen: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM packets_seen WHERE packet_id = ?1)",
-            [parsed.header.packet_id],
-            |r| r.get(0),
-        )?;
-        if seen {
+        if self.seen(&tx, &parsed.header.packet_id)? {
             return Err(PacketError::Replayed.into());
         }
         for (id, cert) in &certs {
