@@ -13,13 +13,19 @@ fn cycle(s: &Session) -> uuid::Uuid {
     open_cycle_2026(s)
 }
 
-#[test]
-fn an_interview_runs_from_draft_to_approved_with_a_score() {
-    let p = phone();
+/// The officer's and supervisor's sessions, the 2026 cycle, and one household.
+fn started(p: &Phone) -> (Session, Session, uuid::Uuid, hearth_core::household::Household) {
     let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
     let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
     let c = cycle(&sup);
     let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    (off, sup, c, h)
+}
+
+#[test]
+fn an_interview_runs_from_draft_to_approved_with_a_score() {
+    let p = phone();
+    let (off, sup, c, h) = started(&p);
     let iv = off.start_interview(h.id, c).unwrap();
     assert_eq!(iv.status, Status::Draft);
     assert_eq!(iv.answers.members.len(), 5, "roster prefilled");
@@ -42,10 +48,7 @@ fn an_interview_runs_from_draft_to_approved_with_a_score() {
 #[test]
 fn a_returned_interview_carries_anchored_comments_and_is_resubmitted() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, sup, c, h) = started(&p);
     let iv = submit_interview(&off, &h, c, 5_000_000, false);
     assert!(
         matches!(sup.return_interview(iv.id, vec![]), Err(Error::Invalid { .. })),
@@ -77,10 +80,7 @@ fn a_returned_interview_carries_anchored_comments_and_is_resubmitted() {
 #[test]
 fn incomplete_answers_list_every_blocking_problem_and_change_nothing() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, _, c, h) = started(&p);
     let iv = off.start_interview(h.id, c).unwrap();
     let err = off.complete_interview(iv.id).unwrap_err();
     let Error::Incomplete { problems } = err else { panic!("{err:?}") };
@@ -123,10 +123,7 @@ fn out_of_scope_users_see_nothing_and_change_nothing() {
 #[test]
 fn approval_locks_until_an_audited_reopen() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, sup, c, h) = started(&p);
     let iv = submit_interview(&off, &h, c, 5_000_000, true);
     let iv = sup.approve_interview(iv.id).unwrap();
     let err = off.save_interview(iv.id, iv.revision, answers_for(&h, 50_000_000, false)).unwrap_err();
@@ -142,10 +139,7 @@ fn approval_locks_until_an_audited_reopen() {
 #[test]
 fn a_rejected_interview_is_final() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, sup, c, h) = started(&p);
     let iv = submit_interview(&off, &h, c, 5_000_000, true);
     let iv = sup.reject_interview(iv.id, NewComment::general("Hộ đã chuyển đi")).unwrap();
     assert_eq!(iv.status, Status::Rejected);
@@ -159,10 +153,7 @@ fn a_rejected_interview_is_final() {
 #[test]
 fn a_stale_save_is_refused() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, _, c, h) = started(&p);
     let iv = off.start_interview(h.id, c).unwrap();
     off.save_interview(iv.id, iv.revision, answers_for(&h, 5_000_000, true)).unwrap();
     assert!(matches!(
@@ -196,10 +187,7 @@ fn only_supervisors_open_cycles_and_they_must_cover_the_units() {
 #[test]
 fn debug_output_of_interviews_answers_and_scores_shows_no_names_or_categories() {
     let p = phone();
-    let sup = p.store.unlock(p.supervisor, &pin("222222")).unwrap();
-    let off = p.store.unlock(p.officer, &pin("111111")).unwrap();
-    let c = cycle(&sup);
-    let h = off.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let (off, sup, c, h) = started(&p);
     let iv = submit_interview(&off, &h, c, 5_000_000, true);
     let back = sup.return_interview(iv.id, vec![NewComment::on("area", None, "Hỏi lại bà Sẻ")]).unwrap();
     let shown = format!(
