@@ -46,24 +46,25 @@ fn uuid(b: &[u8; 16]) -> String {
 
 fn inspect(args: &InspectArgs) -> Result<(), String> {
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let parsed = packet::parse(&bytes).map_err(|e| format!("refused: {e}"))?;
-    let h = &parsed.header;
-    println!("packet        {}", uuid(&h.packet_id));
+    let p = packet::parse(&bytes).map_err(|e| format!("refused: {e}"))?;
+    println!("packet        {} (wire v{})", uuid(&p.packet_id), p.version);
     println!("size          {} bytes", bytes.len());
-    println!("signature     valid (Ed25519 {})", hex(&h.sender_key[..8]));
-    println!("sender        user {} on device {}", uuid(&h.sender_user), uuid(&h.sender_device));
-    println!("recipients    {}", h.recipients.iter().map(|r| hex(r)).collect::<Vec<_>>().join(", "));
-    println!("clock         {} .. {}", h.hlc_min, h.hlc_max);
-    for r in &h.ranges {
-        println!("changes       origin {} seq {}..={}", uuid(&r.origin), r.first, r.last);
+    println!("signature     valid (Ed25519 {})", hex(&p.sender_key[..8]));
+    match p.sender_user {
+        Some(user) => println!("sender        user {} on device {}", uuid(&user), uuid(&p.sender_device)),
+        None => {
+            println!("sender        device {} (the key's certificate names the user)", uuid(&p.sender_device))
+        }
     }
-    for m in &h.known {
-        println!("acknowledges  origin {} up to {}", uuid(&m.origin), m.seq);
+    println!("recipients    {}", p.recipients.iter().map(|r| hex(r)).collect::<Vec<_>>().join(", "));
+    println!("clock         {} .. {}", p.hlc_min, p.hlc_max);
+    for r in &p.ranges {
+        println!("changes       origin {} seq {}..={}", uuid(&r.origin), r.first, r.last);
     }
     println!(
         "body          {} sealed, sha-256 {}",
-        if h.compression == 0 { "uncompressed" } else { "compressed" },
-        hex(&h.body_hash)
+        if p.compression == 0 { "uncompressed" } else { "zstd-compressed" },
+        hex(&p.body_hash)
     );
     let Some(key) = &args.key else { return Ok(()) };
     let text = std::fs::read_to_string(key).map_err(|e| format!("{}: {e}", key.display()))?;
@@ -73,16 +74,19 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
     }
     let seed: Vec<u8> =
         (0..32).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap_or(0)).collect();
-    let body = parsed.open(&seed).map_err(|e| format!("cannot open the body: {e}"))?;
+    let body = p.open(&seed).map_err(|e| format!("cannot open the body: {e}"))?;
+    for m in body.known() {
+        println!("acknowledges  origin {} up to {}", uuid(&m.origin), m.seq);
+    }
     let (mut cycles, mut households, mut interviews) = (0, 0, 0);
-    for c in &body.changes {
-        match c.entity {
+    for e in body.entities() {
+        match e {
             Entity::Cycle(_) => cycles += 1,
             Entity::Household(_) => households += 1,
             Entity::Interview(_) => interviews += 1,
         }
     }
-    println!("opened        {} certificates, {} changes", body.certificates.len(), body.changes.len());
+    println!("opened        {} certificates, {} changes", body.certificates().len(), body.change_count());
     println!("              {cycles} to cycles, {households} to households, {interviews} to interviews");
     Ok(())
 }

@@ -30,12 +30,13 @@ use hearth_core::household::{GeoPoint, Household, HouseholdDetails, Member, Part
 use hearth_core::identity::{Authority, EnrollmentRequest, Role};
 use hearth_core::store::{Session, Store};
 use hearth_core::sync::frames::{self, Reassembly};
-use hearth_core::sync::packet;
-use hearth_core::sync::wire::{ACT_START, Body, Entity, Op, WireHousehold, WireInterview, act_from};
+use hearth_core::sync::packet::{self, Opened};
+use hearth_core::sync::wire::{ACT_START, Entity, Op, WireHousehold, act_from};
+use hearth_core::sync::wire2::{Body, Sig, WireInterview};
 use hearth_core::workflow::{Comment, CycleKind, Interview, NewCycle, Status};
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem, Serializable};
-use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
+use ring::signature::{Ed25519KeyPair, KeyPair};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -74,9 +75,9 @@ fn main() {
     let reader = &w.readers[0];
     let single_body = reader.open(&single[0]);
     let batch_body = reader.open(&batch_packet);
-    assert_eq!(single_body.changes.len(), 5, "upsert, start, save, complete, submit");
-    assert_eq!(batch_body.changes.len(), 5 * BATCH);
-    assert_eq!(reader.open(&backlog_packet).changes.len(), 5 * BACKLOG);
+    assert_eq!(items(&single_body).count(), 5, "upsert, start, save, complete, submit");
+    assert_eq!(items(&batch_body).count(), 5 * BATCH);
+    assert_eq!(items(&reader.open(&backlog_packet)).count(), 5 * BACKLOG);
 
     submission_sizes(&single[0], &single_body, &one[0]);
     envelope_sizes(&single, &single_body);
@@ -92,44 +93,56 @@ fn main() {
     c.final_summary();
 }
 
+fn items(body: &Body) -> impl Iterator<Item = &hearth_core::sync::wire2::Item> {
+    body.runs.iter().flat_map(|r| r.items.iter())
+}
+
+/// The body as sealed in the packet: postcard, then zstd at the packet's level.
+fn sealed_body_len(body: &Body) -> usize {
+    zstd::bulk::compress(&postcard(body), packet::v2::ZSTD_LEVEL).expect("zstd").len()
+}
+
 /// Sizes of one household submission: the packet against the same records in
 /// plain serialisations.
 fn submission_sizes(packet: &[u8], body: &Body, plain: &Submission) {
     let body_len = postcard_len(body);
-    let packed = zstd_len(&postcard(body));
-    let compressed = packet.len() - body_len + packed;
+    let packed = sealed_body_len(body);
     eprintln!("\none household submission, 5 members, sealed to 1 recipient");
-    eprintln!("  packet {:>6} B  (postcard body {body_len} B, under zstd {packed} B)", packet.len());
-    eprintln!("  {}", anatomy(body));
-    let submitted: WireInterview = postcard::from_bytes(&body.changes[4].payload).expect("an interview");
-    eprintln!("  the submitted state's answers, interchange JSON text: {} B", submitted.answers_json.len());
-    eprintln!("  packet with its body under zstd: {compressed} B");
-    eprintln!("  {}", without_superseded(body));
     eprintln!(
-        "  {:<12} {:>7} {:>7} {:>9} {:>9} {:>11}",
-        "baseline", "raw", "zstd", "packet/", "packet/", "zstd body/"
+        "  packet {:>6} B: envelope {} B + body {packed} B (postcard {body_len} B under zstd level {})",
+        packet.len(),
+        packet.len() - packed,
+        packet::v2::ZSTD_LEVEL
     );
-    eprintln!("  {:<12} {:>7} {:>7} {:>9} {:>9} {:>11}", "", "", "", "raw", "zstd", "raw");
+    eprintln!("  {}", anatomy(body));
+    let submitted = items(body).last().expect("the submission");
+    let submitted: WireInterview = postcard::from_bytes(&submitted.payload).expect("an interview");
+    eprintln!("  the submitted state's typed answers: {} B", postcard_len(&submitted.answers));
+    eprintln!("  {:<12} {:>7} {:>7} {:>9} {:>9}", "baseline", "raw", "zstd", "packet/", "packet/");
+    eprintln!("  {:<12} {:>7} {:>7} {:>9} {:>9}", "", "", "", "raw", "zstd");
     for (name, bytes) in [("JSON", json(plain)), ("CBOR", cbor(plain)), ("MessagePack", msgpack(plain))] {
         let z = zstd_len(&bytes);
         eprintln!(
-            "  {name:<12} {:>7} {z:>7} {:>8.2}× {:>8.2}× {:>10.2}×",
+            "  {name:<12} {:>7} {z:>7} {:>8.2}× {:>8.2}×",
             bytes.len(),
             ratio(packet.len(), bytes.len()),
             ratio(packet.len(), z),
-            ratio(compressed, bytes.len()),
         );
     }
 }
 
-/// What a body is made of: certificates, each change's own fields, the
-/// entity states it carries and the actors' signatures.
+/// What a body is made of, before compression: certificates, each change's
+/// own fields, the entity states it carries and the actors' signatures.
 fn anatomy(body: &Body) -> String {
     let certificates = postcard_len(&body.certificates);
-    let signatures: usize = body.changes.iter().map(|c| c.signature.len()).sum();
-    let payloads: Vec<String> = body
-        .changes
-        .iter()
+    let signatures: usize = items(body)
+        .map(|i| match &i.sig {
+            Sig::Covered => 0,
+            Sig::Chain(s) | Sig::Single(s) => s.len(),
+        })
+        .sum();
+    let signed = items(body).filter(|i| i.sig != Sig::Covered).count();
+    let payloads: Vec<String> = items(body)
         .map(|c| {
             let what = match c.op {
                 Op::Act(ACT_START) => "start",
@@ -141,52 +154,34 @@ fn anatomy(body: &Body) -> String {
             format!("{what} {}", c.payload.len())
         })
         .collect();
-    let payload: usize = body.changes.iter().map(|c| c.payload.len()).sum();
-    // A state is superseded when a later change of the same entity follows it.
-    let superseded: usize = body
-        .changes
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| body.changes[i + 1..].iter().any(|d| d.entity == c.entity))
-        .map(|(_, c)| c.payload.len())
-        .sum();
-    let rest = postcard_len(body) - certificates - signatures - payload;
-    let states = if body.changes.len() <= 5 { format!(" ({})", payloads.join(", ")) } else { String::new() };
+    let payload: usize = items(body).map(|c| c.payload.len()).sum();
+    let known = postcard_len(&body.known);
+    let rest = postcard_len(body) - certificates - signatures - payload - known;
+    let states = if payloads.len() <= 5 { format!(" ({})", payloads.join(", ")) } else { String::new() };
     format!(
-        "body: certificates {certificates} ({} of them), states {payload}{states}, of which superseded within \
-         the packet {superseded}, signatures {signatures}, change fields and lengths {rest}",
+        "body before zstd: certificates {certificates} ({} of them), states {payload}{states}, signatures \
+         {signatures} ({signed} of {} changes signed), acknowledgements {known}, run and change fields {rest}",
         body.certificates.len(),
+        payloads.len(),
     )
 }
 
-/// What-if: the body with every state that a later change of the same
-/// entity in the packet supersedes left out (signatures kept), raw and under
-/// zstd. Not a valid body: its signatures no longer match.
-fn without_superseded(body: &Body) -> String {
-    let mut lean = body.clone();
-    for i in 0..lean.changes.len() {
-        if body.changes[i + 1..].iter().any(|d| d.entity == body.changes[i].entity) {
-            lean.changes[i].payload.clear();
-        }
-    }
-    let bytes = postcard(&lean);
-    format!("body without superseded states (what-if): {} B, under zstd {} B", bytes.len(), zstd_len(&bytes))
-}
-
-/// The envelope (packet bytes beyond the postcard body) for 1, 2 and 5
+/// The envelope (packet bytes beyond the sealed body) for 1, 2 and 5
 /// recipients: the same changes each time.
 fn envelope_sizes(packets: &[Vec<u8>], body: &Body) {
-    let body_len = postcard_len(body);
-    eprintln!("\nenvelope: packet bytes beyond the {body_len} B postcard body");
-    let first = packets[0].len() - body_len;
+    let body_len = sealed_body_len(body);
+    eprintln!("\nenvelope: packet bytes beyond the {body_len} B compressed body");
     let parsed = packet::parse(&packets[0]).expect("parsed");
-    let (header, wraps) = (postcard_len(&parsed.header), postcard_len(&parsed.wraps));
-    let marks = postcard_len(&parsed.header.ranges) + postcard_len(&parsed.header.known);
+    let header = parsed.v2_header().expect("a v2 packet");
     eprintln!(
-        "  1 recipient: magic, version and lengths 17 + header {header} (of which ranges and marks {marks}) \
-         + wraps {wraps} + nonce and tag 28 + signature 64 = {}",
-        17 + header + wraps + 28 + 64
+        "  1 recipient: magic and version 5 + header {} (of which ranges {}, ephemeral key 32, wraps {}) \
+         + body length and tag {} + signature 64",
+        postcard_len(header),
+        postcard_len(&header.ranges),
+        postcard_len(&header.wraps),
+        packets[0].len() - body_len - 5 - postcard_len(header) - 64,
     );
+    let first = packets[0].len() - body_len;
     for (p, n) in packets.iter().zip([1, 2, 5]) {
         let envelope = p.len() - body_len;
         let each = if n == 1 {
@@ -201,20 +196,17 @@ fn envelope_sizes(packets: &[Vec<u8>], body: &Body) {
 /// Sizes of a packet of fifty submissions against their JSON under zstd.
 fn batch_sizes(packet: &[u8], body: &Body, plain: &[Submission]) {
     let body_len = postcard_len(body);
-    let packed = zstd_len(&postcard(body));
-    let compressed = packet.len() - body_len + packed;
+    let packed = sealed_body_len(body);
     eprintln!("\n{BATCH} household submissions in one packet, 1 recipient");
-    eprintln!("  packet {} B (postcard body {body_len} B, under zstd {packed} B)", packet.len());
-    eprintln!("  packet with its body under zstd: {compressed} B");
+    eprintln!("  packet {} B (postcard body {body_len} B, {packed} B under zstd)", packet.len());
     eprintln!("  {}", anatomy(body));
-    eprintln!("  {}", without_superseded(body));
     for (name, bytes) in [("JSON", json(&plain)), ("CBOR", cbor(&plain)), ("MessagePack", msgpack(&plain))] {
         let z = zstd_len(&bytes);
         eprintln!(
-            "  {name:<12} raw {:>8} B, zstd {z:>7} B; packet/zstd {:.2}×, compressed packet/zstd {:.2}×",
+            "  {name:<12} raw {:>8} B, zstd {z:>7} B; packet/raw {:.2}×, packet/zstd {:.2}×",
             bytes.len(),
+            ratio(packet.len(), bytes.len()),
             ratio(packet.len(), z),
-            ratio(compressed, z),
         );
     }
 }
@@ -256,32 +248,33 @@ fn resumed_transfer(packet: &[u8]) {
 /// Encode and seal, open and decode: fifty submissions, against JSON.
 fn seal_and_open(c: &mut Criterion, w: &World, packet: &[u8], body: &Body, plain: &[Submission]) {
     let reader = &w.readers[0];
-    let header = packet::parse(packet).expect("parsed").header;
+    let header = packet::parse(packet).expect("parsed").v2_header().expect("v2").clone();
     let plain_json = json(&plain);
+    let body_bytes = postcard(body);
+    let packed = zstd::bulk::compress(&body_bytes, packet::v2::ZSTD_LEVEL).expect("zstd");
 
     let mut g = c.benchmark_group("encode_50");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function("hearth_seal", |b| {
         b.iter_batched(
             || header.clone(),
-            |h| packet::seal(h, body, &[reader.key], |m| w.officer.sign(m)).expect("sealed"),
+            |h| packet::v2::seal(h, body, &[reader.key], |m| w.officer.sign(m)).expect("sealed"),
             BatchSize::SmallInput,
         )
     });
     g.bench_function("hearth_postcard_only", |b| b.iter(|| postcard(black_box(body))));
-    g.bench_function("hearth_signature_only", |b| b.iter(|| w.officer.sign(black_box(packet))));
+    g.bench_function("hearth_zstd_only", |b| {
+        b.iter(|| zstd::bulk::compress(black_box(&body_bytes), packet::v2::ZSTD_LEVEL).expect("zstd"))
+    });
     g.bench_function("json", |b| b.iter(|| serde_json::to_vec(black_box(plain)).expect("json")));
     g.finish();
 
     let mut g = c.benchmark_group("decode_50");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function("hearth_open", |b| b.iter(|| open_and_decode(black_box(packet), &reader.seed)));
-    let body_bytes = postcard(body);
     g.bench_function("hearth_postcard_only", |b| b.iter(|| decode(black_box(&body_bytes))));
-    let (signed, signature) = packet.split_at(packet.len() - 64);
-    let key = UnparsedPublicKey::new(&ED25519, w.officer.certificate().body.signing_key);
-    g.bench_function("hearth_signature_only", |b| {
-        b.iter(|| key.verify(black_box(signed), signature).expect("verified"))
+    g.bench_function("hearth_zstd_only", |b| {
+        b.iter(|| zstd::bulk::decompress(black_box(&packed), body_bytes.len()).expect("zstd"))
     });
     g.bench_function("json", |b| {
         b.iter(|| serde_json::from_slice::<Vec<Submission>>(black_box(&plain_json)).expect("json"))
@@ -289,12 +282,13 @@ fn seal_and_open(c: &mut Criterion, w: &World, packet: &[u8], body: &Body, plain
     g.finish();
 }
 
-/// Parses a packet (magic, lengths, signature, body hash), opens its body and
-/// decodes it and every state in it to wire structs. Answers stay interchange
-/// JSON text until the receiver scores them.
+/// Parses a packet (magic, structure, signature), opens its body and decodes
+/// it and every state in it to wire structs, typed answers included.
 fn open_and_decode(packet: &[u8], seed: &[u8]) -> (Vec<WireHousehold>, Vec<WireInterview>) {
-    let body = packet::parse(packet).expect("parsed").open(seed).expect("opened");
-    states(&body)
+    match packet::parse(packet).expect("parsed").open(seed).expect("opened") {
+        Opened::V2(body) => states(&body),
+        Opened::V1 { .. } => unreachable!("this build writes v2"),
+    }
 }
 
 /// [`open_and_decode`] without the packet: a postcard body decoded.
@@ -304,7 +298,7 @@ fn decode(body: &[u8]) -> (Vec<WireHousehold>, Vec<WireInterview>) {
 
 fn states(body: &Body) -> (Vec<WireHousehold>, Vec<WireInterview>) {
     let (mut households, mut interviews) = (Vec::new(), Vec::new());
-    for c in &body.changes {
+    for c in items(body) {
         match c.entity {
             Entity::Household(_) => households.push(postcard::from_bytes(&c.payload).expect("household")),
             _ => interviews.push(postcard::from_bytes(&c.payload).expect("interview")),
@@ -427,7 +421,10 @@ impl Reader {
     }
 
     fn open(&self, packet: &[u8]) -> Body {
-        packet::parse(packet).expect("parsed").open(&self.seed).expect("opened")
+        match packet::parse(packet).expect("parsed").open(&self.seed).expect("opened") {
+            Opened::V2(body) => body,
+            Opened::V1 { .. } => unreachable!("this build writes v2"),
+        }
     }
 }
 

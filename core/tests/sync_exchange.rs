@@ -235,13 +235,12 @@ fn forged_foreign_truncated_and_flipped_packets_are_refused_and_change_nothing()
     )
     .unwrap();
     let parsed = hearth_core::sync::packet::parse(&good).unwrap();
-    let mut header = parsed.header.clone();
-    header.packet_id = *Uuid::now_v7().as_bytes();
+    let mut header = parsed.v2_header().unwrap().clone();
     header.sender_key.copy_from_slice(ring::signature::KeyPair::public_key(&pair).as_ref());
-    let body = hearth_core::sync::wire::Body { certificates: vec![], changes: vec![] };
+    let body = hearth_core::sync::wire2::Body { known: vec![], certificates: vec![], runs: vec![] };
     let sup_key = sup.certificate().body.agreement_key;
     let impostor =
-        hearth_core::sync::packet::seal(header, &body, &[sup_key], |m| pair.sign(m).as_ref().to_vec())
+        hearth_core::sync::packet::v2::seal(header, &body, &[sup_key], |m| pair.sign(m).as_ref().to_vec())
             .unwrap();
     assert!(matches!(sup.import(&impostor), Err(Error::Packet(PacketError::UnknownSender))));
 

@@ -20,7 +20,7 @@
 //! | `units`, `unit_successions` | public administrative data |
 //! | `household_tokens` | blind-index tokens: keyed hashes that leak equality only |
 //! | `audit`: `seq`, `at`, `actor`, `action`, `subject`, `detail`, hashes, signature | the chain is verified without unlocking; `detail` holds ids, statuses and content hashes only |
-//! | `changes`: `origin`, `seq`, `hlc`, `entity_kind`, `entity` | delta selection and folding; the change itself is sealed |
+//! | `changes`: `origin`, `seq`, `hlc`, `entity_kind`, `entity`, `actor`, `hash` | delta selection, folding, chaining and which certificates a peer lacks; the change itself is sealed |
 //! | `peer_marks`, `packets_seen`, `conflicts` (ids, seq, reason) | sync bookkeeping: device ids, counters, packet ids |
 //!
 //! Everything else about a household — names, ID numbers, birth dates,
@@ -36,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("001_init", include_str!("../../sql/migrations/001_init.sql")),
     ("002_workflow", include_str!("../../sql/migrations/002_workflow.sql")),
     ("003_sync", include_str!("../../sql/migrations/003_sync.sql")),
+    ("004_chain", include_str!("../../sql/migrations/004_chain.sql")),
 ];
 
 /// The schema version this build writes.

@@ -50,7 +50,7 @@ impl Session {
         let mut out = Vec::new();
         for row in rows {
             let (origin, seq, reason, sv, sealed) = row?;
-            let change = self.open_change(origin, seq, sv, &sealed)?;
+            let change = self.open_change(origin, seq, sv, &sealed)?.change;
             out.push(Conflict {
                 origin,
                 seq: seq as u64,

@@ -4,12 +4,14 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::answers::{answers_from_wire, answers_to_wire};
 use crate::error::{Error, Result};
 use crate::form::{Answers, Form, PartialDate};
 use crate::household::{GeoPoint, HouseholdDetails, Member, Relationship, Sex};
 use crate::sync::wire::{
-    WireComment, WireCycle, WireHousehold, WireInterview, WireMember, status_code, status_from,
+    Change, WireComment, WireCycle, WireHousehold, WireMember, status_code, status_from,
 };
+use crate::sync::wire2::WireInterview;
 use crate::workflow::{Comment, CycleKind, CycleStatus, Interview, ReviewCycle};
 
 const RELATIONSHIPS: [Relationship; 8] = [
@@ -122,7 +124,7 @@ pub(crate) fn interview_to_wire(iv: &Interview, form: &Form) -> Result<WireInter
         form_version: iv.form_version,
         officer: *iv.officer_id.as_bytes(),
         status: status_code(iv.status),
-        answers_json: form.to_interchange_json(&iv.answers)?,
+        answers: answers_to_wire(form, &iv.answers)?,
         comments: iv
             .comments
             .iter()
@@ -138,9 +140,34 @@ pub(crate) fn interview_to_wire(iv: &Interview, form: &Form) -> Result<WireInter
     })
 }
 
+/// An interview change's payload: a v2 record, or a v1 record (answers as
+/// interchange JSON) for a change made under v1.
+pub(crate) fn interview_payload(c: &Change, form: &Form) -> Result<WireInterview> {
+    if c.signature.is_empty() {
+        let w: WireInterview = postcard::from_bytes(&c.payload).map_err(|_| bad("wire interview"))?;
+        answers_from_wire(form, &w.answers)?;
+        return Ok(w);
+    }
+    let v1: crate::sync::wire::WireInterview =
+        postcard::from_bytes(&c.payload).map_err(|_| bad("wire interview"))?;
+    let answers = form.parse_interchange(&v1.answers_json)?;
+    Ok(WireInterview {
+        household: v1.household,
+        cycle: v1.cycle,
+        village: v1.village,
+        form_id: v1.form_id,
+        form_version: v1.form_version,
+        officer: v1.officer,
+        status: v1.status,
+        answers: answers_to_wire(form, &answers)?,
+        comments: v1.comments,
+        submitted_ms: v1.submitted_ms,
+    })
+}
+
 /// The interview a wire record describes; the score is left for the caller.
 pub(crate) fn interview_from_wire(id: Uuid, w: &WireInterview, form: &Form) -> Result<Interview> {
-    let answers: Answers = form.parse_interchange(&w.answers_json)?;
+    let answers: Answers = answers_from_wire(form, &w.answers)?;
     Ok(Interview {
         id,
         household_id: Uuid::from_bytes(w.household),

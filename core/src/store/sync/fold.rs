@@ -16,7 +16,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
-use super::convert::{cycle_from_wire, household_from_wire, interview_from_wire};
+use super::convert::{cycle_from_wire, household_from_wire, interview_from_wire, interview_payload};
 use super::kind_code;
 use crate::error::{Error, Result};
 use crate::household::Household;
@@ -24,9 +24,8 @@ use crate::identity::Role;
 use crate::store::Session;
 use crate::store::cycles::read_cycle;
 use crate::store::interviews::household_form;
-use crate::sync::wire::{
-    ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, WireInterview, act_from,
-};
+use crate::sync::wire::{ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, act_from};
+use crate::sync::wire2::WireInterview;
 use crate::workflow::lifecycle::{self, Actor};
 use crate::workflow::{CycleStatus, Interview, Status};
 
@@ -48,7 +47,7 @@ impl Session {
             })?;
             for row in rows {
                 let (origin, seq, sv, sealed) = row?;
-                changes.push(self.open_change(origin, seq, sv, &sealed)?);
+                changes.push(self.open_change(origin, seq, sv, &sealed)?.change);
             }
         }
         changes.sort_by_key(|c| (c.hlc, c.origin, c.seq));
@@ -175,14 +174,10 @@ impl Session {
         let mut state: Option<(WireInterview, &Change, u32)> = None;
         let mut losers = Vec::new();
         for c in changes {
-            let Ok(next) = postcard::from_bytes::<WireInterview>(&c.payload) else {
+            let Ok(next) = interview_payload(c, form) else {
                 losers.push((c, "invalid"));
                 continue;
             };
-            if form.parse_interchange(&next.answers_json).is_err() {
-                losers.push((c, "invalid"));
-                continue;
-            }
             let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
             let village = state.as_ref().map_or(next.village.as_str(), |(cur, _, _)| cur.village.as_str());
             if !cert.as_ref().is_some_and(|cert| self.covers(cert, village)) {
@@ -196,7 +191,7 @@ impl Session {
                 let same_place =
                     cur.household == next.household && cur.cycle == next.cycle && cur.village == next.village;
                 let same_owner = cur.officer == next.officer || c.op == Op::Act(ACT_REASSIGN);
-                let same_answers = cur.answers_json == next.answers_json || c.op == Op::Act(save);
+                let same_answers = cur.answers == next.answers || c.op == Op::Act(save);
                 same_place && same_owner && same_answers
             });
             let starter = cert.as_ref().is_some_and(|cert| {

@@ -1,19 +1,19 @@
-//! The store's side of sync: the change log, delta selection, packet export
-//! and idempotent import.
+//! The store's side of sync: the change log.
 //!
-//! Every local change appends a signed [`Change`] to the log (sealed, with the
+//! Every local change appends a [`Change`] to the log (sealed, with the
 //! entity's whole state) under this device's origin id and the next sequence
-//! number, stamped by the hybrid logical clock. `export_for(peer)` packs what
-//! that peer does not hold yet, by per-origin marks learned from the peer's
-//! own packets. `import` verifies everything first, then in one transaction
-//! stores new changes, re-folds every entity they touch (`fold`), records
-//! what the sender holds, and remembers the packet id so a replay is refused.
+//! number, stamped by the hybrid logical clock, linked to the origin's
+//! previous change and signed by its actor over the chain hash (`sync::chain`).
+//! Packets are made and taken in `exchange`; folding changes into state is
+//! `fold`.
 
+mod answers;
 mod conflicts;
 mod convert;
+mod exchange;
 mod fold;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use uuid::Uuid;
@@ -23,10 +23,9 @@ use super::seal::Binding;
 use super::{Session, Store};
 use crate::error::{Error, Result};
 use crate::identity::Certificate;
-use crate::sync::hlc::{Hlc, MAX_DRIFT_MS};
-use crate::sync::packet::{self, PacketError};
-use crate::sync::wire::{Body, Change, Entity, Header, Op, SeqMark, SeqRange};
-use crate::workflow::Detail;
+use crate::sync::chain::Logged;
+use crate::sync::hlc::Hlc;
+use crate::sync::wire::{Change, Entity, Op, SeqMark};
 
 pub use conflicts::Conflict;
 pub(crate) use convert::{cycle_to_wire, household_to_wire, interview_to_wire};
@@ -141,7 +140,7 @@ impl Session {
             tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE origin = ?1", [origin], |r| {
                 r.get(0)
             })?;
-        let mut change = Change {
+        let change = Change {
             origin,
             seq: seq as u64,
             hlc: hlc.0,
@@ -152,14 +151,34 @@ impl Session {
             payload,
             signature: Vec::new(),
         };
-        change.signature = self.sign(&change.signed_bytes());
-        self.insert_change(tx, &change)
+        let prev = if seq > 1 { self.chain_hash(tx, origin, seq as u64 - 1)? } else { [0; 32] };
+        let mut logged = Logged { change, prev, chain_sig: Vec::new() };
+        logged.chain_sig = self.sign(&logged.hash());
+        self.insert_change(tx, &logged)
     }
 
-    fn insert_change(&self, tx: &Transaction<'_>, change: &Change) -> Result<()> {
+    /// The chain hash of a held change.
+    pub(crate) fn chain_hash(&self, conn: &Connection, origin: [u8; 16], seq: u64) -> Result<[u8; 32]> {
+        let (hash, sv, sealed): (Option<Vec<u8>>, u32, Vec<u8>) = conn
+            .query_row(
+                "SELECT hash, sv, change FROM changes WHERE origin = ?1 AND seq = ?2",
+                params![origin, seq as i64],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(Error::NotFound { kind: "change" })?;
+        match hash.and_then(|h| <[u8; 32]>::try_from(h).ok()) {
+            Some(h) => Ok(h),
+            // Logged before schema 4: work it out.
+            None => Ok(self.open_change(origin, seq as i64, sv, &sealed)?.hash()),
+        }
+    }
+
+    pub(crate) fn insert_change(&self, tx: &Transaction<'_>, logged: &Logged) -> Result<()> {
+        let change = &logged.change;
         let row = change_row(&change.origin, change.seq);
         let plain =
-            zeroize::Zeroizing::new(postcard::to_stdvec(change).map_err(|_| Error::Decode("change"))?);
+            zeroize::Zeroizing::new(postcard::to_stdvec(logged).map_err(|_| Error::Decode("change"))?);
         let sealed = self
             .records
             .seal(Binding { table: "changes", row: &row, column: "change", schema: VERSION }, &plain)?;
@@ -172,7 +191,10 @@ impl Session {
             "INSERT"
         };
         tx.execute(
-            &format!("{verb} INTO changes (origin, seq, hlc, entity_kind, entity, sv, change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            &format!(
+                "{verb} INTO changes (origin, seq, hlc, entity_kind, entity, sv, change, hash, actor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
             params![
                 change.origin,
                 change.seq as i64,
@@ -180,21 +202,28 @@ impl Session {
                 kind_code(&change.entity),
                 change.entity.id(),
                 VERSION,
-                sealed
+                sealed,
+                logged.hash(),
+                change.actor
             ],
         )?;
         Ok(())
     }
 
-    pub(crate) fn open_change(&self, origin: [u8; 16], seq: i64, sv: u32, sealed: &[u8]) -> Result<Change> {
+    /// A logged change. Rows sealed before schema 4 hold a bare v1 change.
+    pub(crate) fn open_change(&self, origin: [u8; 16], seq: i64, sv: u32, sealed: &[u8]) -> Result<Logged> {
         let row = change_row(&origin, seq as u64);
         let plain = self
             .records
             .open(Binding { table: "changes", row: &row, column: "change", schema: sv }, sealed)?;
+        if sv < 4 {
+            let change: Change = postcard::from_bytes(&plain).map_err(|_| Error::Decode("change"))?;
+            return Ok(Logged { change, prev: [0; 32], chain_sig: Vec::new() });
+        }
         postcard::from_bytes(&plain).map_err(|_| Error::Decode("change"))
     }
 
-    fn seen(&self, conn: &Connection, packet_id: &[u8; 16]) -> Result<bool> {
+    pub(super) fn seen(&self, conn: &Connection, packet_id: &[u8; 16]) -> Result<bool> {
         Ok(conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM packets_seen WHERE packet_id = ?1)",
             [packet_id],
@@ -202,214 +231,17 @@ impl Session {
         )?)
     }
 
-    fn read_hlc(&self, conn: &Connection) -> Result<Hlc> {
+    pub(super) fn read_hlc(&self, conn: &Connection) -> Result<Hlc> {
         let v: Option<Vec<u8>> =
             conn.query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0)).optional()?;
         Ok(Hlc(v.and_then(|b| b.try_into().ok()).map_or(0, u64::from_be_bytes)))
     }
 
-    fn write_hlc(&self, tx: &Transaction<'_>, hlc: Hlc) -> Result<()> {
+    pub(super) fn write_hlc(&self, tx: &Transaction<'_>, hlc: Hlc) -> Result<()> {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('hlc', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
             [hlc.0.to_be_bytes().to_vec()],
         )?;
         Ok(())
-    }
-
-    /// A packet for the device `peer`, sealed to `recipients` (users of that
-    /// device, by id), holding every change the peer is not known to hold.
-    pub fn export_for(&self, peer: Uuid, recipients: &[Uuid]) -> Result<Vec<u8>> {
-        if recipients.is_empty() {
-            return Err(Error::invalid("recipients", "name at least one user"));
-        }
-        let r = self.store.reader();
-        let mut keys = Vec::with_capacity(recipients.len());
-        for u in recipients {
-            let cert = self
-                .store
-                .certificate_of(&r, *u)?
-                .ok_or(Error::NotFound { kind: "recipient certificate" })?;
-            keys.push(cert.body.agreement_key);
-        }
-        let peer_marks: HashMap<[u8; 16], i64> = {
-            let mut stmt = r.prepare_cached("SELECT origin, seq FROM peer_marks WHERE peer = ?1")?;
-            let rows = stmt.query_map([peer.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let mut changes = Vec::new();
-        {
-            let mut stmt =
-                r.prepare_cached("SELECT origin, seq, sv, change FROM changes ORDER BY origin, seq")?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, [u8; 16]>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (origin, seq, sv, sealed) = row?;
-                if seq > peer_marks.get(&origin).copied().unwrap_or(0) {
-                    changes.push(self.open_change(origin, seq, sv, &sealed)?);
-                }
-            }
-        }
-        let mut ranges: BTreeMap<[u8; 16], (u64, u64)> = BTreeMap::new();
-        let mut actors = BTreeSet::from([self.user_id()]);
-        for c in &changes {
-            let e = ranges.entry(c.origin).or_insert((c.seq, c.seq));
-            e.0 = e.0.min(c.seq);
-            e.1 = e.1.max(c.seq);
-            actors.insert(Uuid::from_bytes(c.actor));
-        }
-        let mut certificates = Vec::new();
-        for a in actors {
-            if let Some(cert) = self.store.certificate_of(&r, a)? {
-                certificates.push(cert.to_bytes()?);
-            }
-        }
-        let header = Header {
-            packet_id: *Uuid::now_v7().as_bytes(),
-            created_ms: self.store.now_ms().max(0) as u64,
-            sender_device: self.store.origin()?,
-            sender_user: *self.user_id().as_bytes(),
-            sender_key: self.certificate().body.signing_key,
-            recipients: Vec::new(),
-            hlc_min: changes.iter().map(|c| c.hlc).min().unwrap_or(0),
-            hlc_max: changes.iter().map(|c| c.hlc).max().unwrap_or(0),
-            ranges: ranges
-                .into_iter()
-                .map(|(origin, (first, last))| SeqRange { origin, first, last })
-                .collect(),
-            known: self.store.held_marks(&r)?,
-            compression: 0,
-            body_hash: [0u8; 32],
-        };
-        drop(r);
-        #[cfg(feature = "planted-bugs")]
-        if crate::sync::planted::active(crate::sync::planted::Bug::EarlyWatermark) {
-            let w = self.store.writer();
-            for r in &header.ranges {
-                w.execute(
-                    "INSERT INTO peer_marks (peer, origin, seq) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, ?3)",
-                    params![peer.as_bytes(), r.origin, r.last as i64],
-                )?;
-            }
-        }
-        packet::seal(header, &Body { certificates, changes }, &keys, |m| self.sign(m))
-    }
-
-    /// Imports a packet. Everything is verified before anything is written;
-    /// a refused packet changes nothing.
-    pub fn import(&self, bytes: &[u8]) -> Result<ImportSummary> {
-        let parsed = packet::parse(bytes)?;
-        if self.seen(&self.store.reader(), &parsed.header.packet_id)? {
-            return Err(PacketError::Replayed.into());
-        }
-        let body = parsed.open(self.keys().agreement_seed())?;
-        let now = self.store.inner.options.clock.now();
-        if parsed.header.hlc_max > (now.timestamp_millis().max(0) as u64 + MAX_DRIFT_MS) << 16 {
-            return Err(PacketError::FromTheFuture.into());
-        }
-        // Certificates first: they must come from our authority.
-        // Certificates must come from our authority. An actor's may have
-        // expired since their changes were made; the sender's must be valid now.
-        let mut certs: HashMap<Uuid, Certificate> = HashMap::new();
-        for c in &body.certificates {
-            let cert = Certificate::from_bytes(c).map_err(|_| PacketError::UnknownSender)?;
-            let issued = chrono::DateTime::from_timestamp(cert.body.valid_from, 0).unwrap_or(now);
-            self.store.authority().verify(&cert, issued).map_err(|_| PacketError::UnknownSender)?;
-            certs.insert(cert.body.user_id, cert);
-        }
-        if let Some(sender) = certs.get(&Uuid::from_bytes(parsed.header.sender_user)) {
-            self.store.authority().verify(sender, now).map_err(|_| PacketError::UnknownSender)?;
-        }
-        let key_of = |user: Uuid| -> Result<Option<[u8; 32]>> {
-            if let Some(c) = certs.get(&user) {
-                return Ok(Some(c.body.signing_key));
-            }
-            Ok(self.store.certificate_of(&self.store.reader(), user)?.map(|c| c.body.signing_key))
-        };
-        let sender = Uuid::from_bytes(parsed.header.sender_user);
-        if key_of(sender)? != Some(parsed.header.sender_key) {
-            return Err(PacketError::UnknownSender.into());
-        }
-        for c in &body.changes {
-            if c.hlc < parsed.header.hlc_min
-                || c.hlc > parsed.header.hlc_max
-                || c.hlc >= 1 << 63
-                || c.seq >= 1 << 63
-            {
-                return Err(PacketError::Malformed.into());
-            }
-            let key = key_of(Uuid::from_bytes(c.actor))?.ok_or(PacketError::BadChange)?;
-            ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, key)
-                .verify(&c.signed_bytes(), &c.signature)
-                .map_err(|_| PacketError::BadChange)?;
-        }
-
-        let mut w = self.store.writer();
-        let tx = w.transaction()?;
-        if self.seen(&tx, &parsed.header.packet_id)? {
-            return Err(PacketError::Replayed.into());
-        }
-        for (id, cert) in &certs {
-            let local: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)", [id.as_bytes()], |r| {
-                    r.get(0)
-                })?;
-            if !local {
-                tx.execute(
-                    "INSERT INTO certificates (user_id, certificate) VALUES (?1, ?2)
-                     ON CONFLICT (user_id) DO UPDATE SET certificate = ?2",
-                    params![id.as_bytes(), cert.to_bytes()?],
-                )?;
-            }
-        }
-        let mut summary = ImportSummary::default();
-        let mut touched = BTreeSet::new();
-        let mut max_hlc = Hlc(0);
-        for c in &body.changes {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2)",
-                params![c.origin, c.seq as i64],
-                |r| r.get(0),
-            )?;
-            #[cfg(feature = "planted-bugs")]
-            let exists = exists && !crate::sync::planted::active(crate::sync::planted::Bug::NoDedup);
-            if exists {
-                summary.already_had += 1;
-                continue;
-            }
-            self.insert_change(&tx, c)?;
-            summary.applied += 1;
-            touched.insert(c.entity);
-            max_hlc = max_hlc.max(Hlc(c.hlc));
-        }
-        if let Some(next) = self.read_hlc(&tx)?.receive(max_hlc, now.timestamp_millis().max(0) as u64) {
-            self.write_hlc(&tx, next)?;
-        }
-        // Entities fold in a fixed order: cycles before the interviews in them.
-        for entity in &touched {
-            summary.conflicts += self.refold(&tx, *entity)?;
-        }
-        let sender_device = parsed.header.sender_device;
-        for m in &parsed.header.known {
-            tx.execute(
-                "INSERT INTO peer_marks (peer, origin, seq) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, ?3)",
-                params![sender_device, m.origin, m.seq as i64],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO packets_seen (packet_id, imported_at) VALUES (?1, ?2)",
-            params![parsed.header.packet_id, self.store.now_ms()],
-        )?;
-        let detail = Detail { related: vec![sender, Uuid::from_bytes(sender_device)], ..Detail::default() };
-        self.audit(&tx, "sync.import", Uuid::from_bytes(parsed.header.packet_id), &detail)?;
-        tx.commit()?;
-        Ok(summary)
     }
 }

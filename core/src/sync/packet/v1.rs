@@ -1,4 +1,5 @@
-//! Packets: sealing, signing, parsing and opening.
+//! Wire v1 packets: still read (golden vectors, packets from phones not yet
+//! updated); written only by tests.
 //!
 //! ```text
 //! "HRTH" ‖ version(1) ‖ u32le len ‖ header ‖ u32le len ‖ wraps ‖ u32le len ‖ sealed body ‖ signature(64)
@@ -21,46 +22,10 @@ use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{ED25519, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
-use super::wire::{Body, Header, KeyId, MAGIC, VERSION, Wrap};
+use super::{PacketError, PrefilledRng, SIGNATURE_LEN, key_id};
+use crate::sync::wire::{Body, Header, MAGIC, VERSION, Wrap};
 
-/// Why a packet was refused. Nothing is applied from a refused packet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PacketError {
-    #[error("not a Hearth packet")]
-    BadMagic,
-    #[error("wire version {0} is not supported")]
-    UnsupportedVersion(u8),
-    #[error("the packet is truncated")]
-    Truncated,
-    #[error("the packet does not decode")]
-    Malformed,
-    #[error("the packet's signature does not verify")]
-    BadSignature,
-    #[error("the packet's body does not match its header")]
-    BodyMismatch,
-    #[error("the packet is not addressed to this user")]
-    NotForUs,
-    #[error("the packet's body does not open")]
-    CannotOpen,
-    #[error("the packet's sender is not known or not certified")]
-    UnknownSender,
-    #[error("a change in the packet is not signed by its actor")]
-    BadChange,
-    #[error("the packet's clock is too far ahead")]
-    FromTheFuture,
-    #[error("the packet was already imported")]
-    Replayed,
-}
-
-const SIGNATURE_LEN: usize = 64;
 const NONCE_LEN: usize = 12;
-
-/// The id of a recipient's X25519 key.
-pub fn key_id(agreement_key: &[u8; 32]) -> KeyId {
-    let mut id = [0u8; 8];
-    id.copy_from_slice(&digest(&SHA256, agreement_key).as_ref()[..8]);
-    id
-}
 
 /// Seals and signs a packet. `header.body_hash` and `header.recipients` are
 /// filled in here.
@@ -140,7 +105,7 @@ pub struct Parsed {
     sealed: Vec<u8>,
 }
 
-/// Parses and verifies a packet's structure and signature. The body stays sealed.
+/// Parses and verifies a v1 packet's structure and signature. The body stays sealed.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, PacketError> {
     if bytes.len() < 5 {
         return Err(if bytes.len() >= 4 && bytes[..4] != MAGIC {
@@ -233,50 +198,3 @@ impl Parsed {
         postcard::from_bytes(plain).map_err(|_| PacketError::Malformed)
     }
 }
-
-/// Randomness for one HPKE encapsulation, drawn from the system up front so a
-/// failing source is an error, never weak keys.
-struct PrefilledRng {
-    buf: [u8; 128],
-    used: usize,
-    exhausted: bool,
-}
-
-impl PrefilledRng {
-    fn new() -> Result<Self, crate::Error> {
-        let mut buf = [0u8; 128];
-        SystemRandom::new().fill(&mut buf).map_err(|_| crate::Error::Crypto("random"))?;
-        Ok(PrefilledRng { buf, used: 0, exhausted: false })
-    }
-
-    fn check(&self) -> Result<(), crate::Error> {
-        if self.exhausted { Err(crate::Error::Crypto("random")) } else { Ok(()) }
-    }
-}
-
-impl hpke::rand_core::RngCore for PrefilledRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0u8; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        let end = self.used + dest.len();
-        if end > self.buf.len() {
-            self.exhausted = true;
-            dest.fill(0);
-            return;
-        }
-        dest.copy_from_slice(&self.buf[self.used..end]);
-        self.used = end;
-    }
-}
-
-impl hpke::rand_core::CryptoRng for PrefilledRng {}
