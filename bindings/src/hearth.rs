@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
 use hearth_core::identity::{self, AuthorityKey, EnrollmentRequest};
-use hearth_core::store::{Pin, Store, StoreOptions};
+use hearth_core::store::{Pin, RecoveryPublicKey, Store, StoreOptions};
 
 use crate::HearthError;
 use crate::error::guard;
@@ -133,6 +133,20 @@ impl Hearth {
     /// be addressed to them and their changes verified; returns their id.
     pub fn add_certificate(&self, certificate: Vec<u8>) -> Result<String, HearthError> {
         guard(|| Ok(self.store()?.add_certificate(&certificate)?.to_string()))
+    }
+
+    /// While provisioning: wraps the data key to the province's 32-byte
+    /// X25519 recovery public key, so the province can recover this phone's
+    /// unsynced data if its keystore is lost (`docs/adr/0401-key-recovery.md`).
+    /// Recovery itself needs the province's private key and is not offered
+    /// here.
+    pub fn set_recovery_key(&self, public_key: Vec<u8>) -> Result<(), HearthError> {
+        guard(|| {
+            let key: [u8; 32] = public_key
+                .try_into()
+                .map_err(|_| HearthError::invalid("recovery_key", "must be 32 bytes"))?;
+            Ok(self.store()?.set_recovery_key(&RecoveryPublicKey(key))?)
+        })
     }
 
     /// Ends provisioning: this handle forgets the data key.

@@ -184,3 +184,23 @@ fn enrollment_after_provisioning_is_not_permitted() {
     let err = p.hearth.begin_enrollment("Sùng A Pà".into(), "444444".into()).err();
     assert!(matches!(err, Some(HearthError::NotPermitted { .. })), "{err:?}");
 }
+
+#[test]
+fn the_recovery_key_is_set_while_provisioning_only_and_must_be_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db").to_str().unwrap().to_owned();
+    let authority = Authority::generate().unwrap();
+    let hearth = Hearth::create_insecure_fast_kdf(path, key(), authority.public_key()).unwrap();
+    let err = hearth.set_recovery_key(vec![9; 31]).err();
+    assert!(
+        matches!(err, Some(HearthError::InvalidInput { ref field, .. }) if field == "recovery_key"),
+        "{err:?}"
+    );
+    let err = hearth.set_recovery_key(vec![0; 32]).err();
+    assert!(matches!(err, Some(HearthError::InvalidInput { .. })), "a low-order point: {err:?}");
+    let province = hearth_core::store::RecoveryKey::generate().unwrap();
+    hearth.set_recovery_key(province.public_key().0.to_vec()).unwrap();
+    hearth.finish_provisioning().unwrap();
+    let err = hearth.set_recovery_key(province.public_key().0.to_vec()).err();
+    assert!(matches!(err, Some(HearthError::NotPermitted { .. })), "{err:?}");
+}

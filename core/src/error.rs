@@ -20,6 +20,10 @@ pub enum Error {
     /// The device secret or the data key does not match this database.
     #[error("the device key does not match this database")]
     KeyMismatch,
+    /// The recovery key given is not the one this database's data key was
+    /// wrapped to.
+    #[error("the recovery key does not match this database")]
+    RecoveryKeyMismatch,
     /// The app's key provider could not produce the device secret.
     #[error("the key provider failed: {reason}")]
     KeyProvider { reason: String },

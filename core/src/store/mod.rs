@@ -5,7 +5,8 @@
 //! no mmap), migrations, quarantine of a corrupt file, enrollment and unlock.
 //! Unlocking yields a [`Session`]: what one signed-in user may do. Personal
 //! data is sealed whole-record ([`seal`]) under the database's data key
-//! ([`keys`]) and found through blind indexes ([`blind`]).
+//! ([`keys`]) and found through blind indexes ([`blind`]). The data key is
+//! also wrapped to a province's recovery key ([`RecoveryKey`]).
 
 mod assignments;
 mod attachments;
@@ -19,6 +20,7 @@ mod interviews;
 pub mod keys;
 mod lists;
 mod open;
+mod recovery;
 pub mod schema;
 pub mod seal;
 mod session;
@@ -37,6 +39,7 @@ pub use inbox::{InterviewSummary, StatusCount};
 pub use inspect::Inspection;
 pub use keys::{DEFAULT_KDF_ITERATIONS, KeyProvider, KeyProviderError, Pin};
 pub use lists::CertifySummary;
+pub use recovery::{RecoveryKey, RecoveryPublicKey};
 pub use seal::Cipher;
 pub use session::Session;
 pub use sync::{Conflict, ImportSummary};

@@ -3,8 +3,8 @@
 //!
 //! A corrupt file is renamed aside (with its `-wal` and `-shm`) and reported,
 //! never deleted: unsynced interviews in it are irreplaceable, and a damaged
-//! file can still be read by hand or repaired. (The recovery wrap of the data
-//! key to a province's key, DESIGN §4, is not built yet.)
+//! file can still be read by hand or repaired. A lost device secret is not
+//! corruption: the province's recovery key opens such a file (`recovery`).
 
 use std::fs;
 use std::io::Read;

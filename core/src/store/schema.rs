@@ -15,7 +15,8 @@
 //! | `assignments` | who interviews which household: ids only |
 //! | `attachments`: `interview_id`, `kind`, `size`, `chunks` | to read chunks back in order; a photo's size says little, and its bytes are sealed |
 //! | `users`: `request`, `certificate` | public credentials (display name, role, scope, public keys) needed before unlock for the sign-in list and to verify signatures |
-//! | `users`: `failed_attempts`, `locked_until`, `kdf_iterations`, `kdf_salt` | needed before unlock |
+//! | `users`: `failed_attempts`, `locked_until`, `kdf_iterations`, `kdf_salt`, `wrap_void` | needed before unlock |
+//! | `recovery`: `key_id`, `public_key`, `created_at`, `recovered_at` | the province's public key and when it was used; `enc` and `sealed_dek` are the HPKE wrap of the data key, which only the province's private key opens |
 //! | `certificates` | colleagues' public credentials, learned by provisioning or sync |
 //! | `units`, `unit_successions` | public administrative data |
 //! | `household_tokens` | blind-index tokens: keyed hashes that leak equality only |
@@ -37,6 +38,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("002_workflow", include_str!("../../sql/migrations/002_workflow.sql")),
     ("003_sync", include_str!("../../sql/migrations/003_sync.sql")),
     ("004_chain", include_str!("../../sql/migrations/004_chain.sql")),
+    ("005_recovery", include_str!("../../sql/migrations/005_recovery.sql")),
 ];
 
 /// The schema version this build writes.

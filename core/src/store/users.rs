@@ -1,6 +1,7 @@
 //! Enrollment, certificates and unlock with wrong-PIN lockout.
 //!
-//! Unlock order: refuse while locked out (no KDF run); compare the device
+//! Unlock order: refuse while locked out (no KDF run); refuse a wrap a
+//! recovery voided (key mismatch, no attempt); compare the device
 //! secret's fingerprint (a changed keystore is a key mismatch, not the user's
 //! fault, and costs no attempt); run the PIN KDF once; unwrap the data key
 //! (failure counts an attempt); open the canary (failure: key mismatch); open
@@ -145,7 +146,8 @@ impl Store {
         let row = self
             .reader()
             .query_row(
-                "SELECT certificate, kdf_iterations, kdf_salt, wrapped_dek, sealed_keys, failed_attempts, locked_until
+                "SELECT certificate, kdf_iterations, kdf_salt, wrapped_dek, sealed_keys, failed_attempts, locked_until,
+                        wrap_void
                  FROM users WHERE id = ?1",
                 [user.as_bytes()],
                 |r| {
@@ -157,15 +159,21 @@ impl Store {
                         r.get::<_, Vec<u8>>(4)?,
                         r.get::<_, u32>(5)?,
                         r.get::<_, i64>(6)?,
+                        r.get::<_, bool>(7)?,
                     ))
                 },
             )
             .optional()?
             .ok_or(Error::NotFound { kind: "user" })?;
-        let (cert, iterations, salt, wrapped_dek, sealed_keys, failures, locked_until) = row;
+        let (cert, iterations, salt, wrapped_dek, sealed_keys, failures, locked_until, void) = row;
         let failures: u32 = failures;
         if locked_until > now.timestamp() {
             return Err(Error::LockedOut { retry_after_secs: (locked_until - now.timestamp()) as u64 });
+        }
+        // A wrap made under a device secret that a recovery replaced can
+        // never open: a key mismatch, not a wrong PIN.
+        if void {
+            return Err(Error::KeyMismatch);
         }
         let secret = fetch_device_secret(self.inner.provider.as_ref(), self.store_id())?;
         if device_fingerprint(&secret, self.store_id())? != self.inner.meta.device_fingerprint {

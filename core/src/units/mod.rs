@@ -195,6 +195,7 @@ impl UnitRegistry {
     }
 
     fn load_units_rows(&mut self, rows: Vec<(usize, Vec<String>)>) -> Result<usize, UnitsError> {
+        check_header(&rows, &UNITS_HEADER)?;
         let mut added = 0;
         for (line, f) in rows.into_iter().skip(1) {
             if f.len() != 6 {
@@ -228,6 +229,7 @@ impl UnitRegistry {
     }
 
     fn load_reorganisation_rows(&mut self, rows: Vec<(usize, Vec<String>)>) -> Result<usize, UnitsError> {
+        check_header(&rows, &REORGANISATION_HEADER)?;
         let mut count = 0;
         for (line, f) in rows.into_iter().skip(1) {
             if f.len() != 13 {
@@ -263,6 +265,39 @@ impl UnitRegistry {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+/// The header of a unit list.
+const UNITS_HEADER: [&str; 6] = ["code", "name", "level", "parent_code", "valid_from", "valid_to"];
+
+/// The header of a reorganisation map (`units-xin-man.csv`).
+const REORGANISATION_HEADER: [&str; 13] = [
+    "new_code",
+    "new_name",
+    "new_level",
+    "province_code",
+    "province_name",
+    "valid_from",
+    "old_code",
+    "old_name",
+    "old_level",
+    "old_district_code",
+    "old_district_name",
+    "old_province_code",
+    "old_province_name",
+];
+
+/// The first row must be the expected header: a file without one would
+/// otherwise lose its first unit, and one with the columns in another order
+/// would be read into the wrong fields.
+fn check_header(rows: &[(usize, Vec<String>)], want: &[&str]) -> Result<(), UnitsError> {
+    match rows.first() {
+        Some((_, header)) if header.iter().map(|f| f.trim()).eq(want.iter().copied()) => Ok(()),
+        first => Err(UnitsError::Csv {
+            line: first.map_or(1, |(line, _)| *line),
+            problem: "the first row is not the expected header",
+        }),
     }
 }
 

@@ -81,6 +81,25 @@ fn malformed_csv_rows_name_the_line_and_field() {
 }
 
 #[test]
+fn a_list_without_its_header_is_refused_instead_of_losing_its_first_row() {
+    let mut r = UnitRegistry::new();
+    let no_header = UnitsError::Csv { line: 1, problem: "the first row is not the expected header" };
+    for csv in [
+        "01,Tuyên Quang,province,,,\n02,Hà Giang,province,,,\n",
+        "code,level,name,parent_code,valid_from,valid_to\n01,province,X,,,\n",
+        "this is not a unit list",
+        "",
+    ] {
+        assert_eq!(r.load_units_csv(csv).unwrap_err(), no_header, "{csv:?}");
+        assert_eq!(r.load_reorganisation_csv(csv).unwrap_err(), no_header, "{csv:?}");
+    }
+    let units_header = "code,name,level,parent_code,valid_from,valid_to\n";
+    assert_eq!(r.load_reorganisation_csv(units_header).unwrap_err(), no_header);
+    assert!(r.units().is_empty());
+    assert_eq!(r.load_units_csv(units_header).unwrap(), 0, "a header alone is an empty list");
+}
+
+#[test]
 fn overlapping_periods_of_one_code_are_refused() {
     let mut r = registry();
     let clash = Unit {

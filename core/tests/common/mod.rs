@@ -218,3 +218,53 @@ pub fn submit_interview(
     s.complete_interview(iv.id).unwrap();
     s.submit_interview(iv.id).unwrap()
 }
+
+/// Every row of every table, and the schema version, read through a separate
+/// read-only connection. Two snapshots are equal exactly when nothing was
+/// written in between. Values are listed raw (sealed blobs as bytes).
+pub fn db_snapshot(path: &Path) -> Vec<(String, Vec<String>)> {
+    use rusqlite::OpenFlags;
+    use rusqlite::types::Value;
+    let c = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let mut out = vec![("user_version".to_owned(), vec![version.to_string()])];
+    let tables: Vec<String> = c
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for t in tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let values: Vec<Value> = (0..n).map(|i| r.get(i)).collect::<Result<_, _>>()?;
+                Ok(format!("{values:?}"))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.push((t, rows));
+    }
+    out
+}
+
+/// The tables whose rows differ between two snapshots (empty: unchanged).
+pub fn changed_tables(before: &[(String, Vec<String>)], after: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut names: Vec<&String> = before.iter().chain(after).map(|(t, _)| t).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|t| {
+            let rows = |s: &[(String, Vec<String>)]| s.iter().find(|(n, _)| n == *t).map(|(_, r)| r.clone());
+            rows(before) != rows(after)
+        })
+        .cloned()
+        .collect()
+}
