@@ -45,8 +45,8 @@ const VILLAGE: &str = "01108-01";
 const BATCH: usize = 50;
 /// Households in the backlog sent over frames.
 const BACKLOG: usize = 200;
-/// A QR code's worth.
-const FRAME: usize = 2_000;
+/// Frame sizes: a QR code's worth, and a BLE write at the largest ATT MTU.
+const FRAMES: [usize; 2] = [2_000, 512];
 /// Times the link drops during the backlog's transfer.
 const CUTS: usize = 5;
 /// zstd's default level.
@@ -82,7 +82,9 @@ fn main() {
     submission_sizes(&single[0], &single_body, &one[0]);
     envelope_sizes(&single, &single_body);
     batch_sizes(&batch_packet, &batch_body, &batch);
-    resumed_transfer(&backlog_packet);
+    for frame in FRAMES {
+        resumed_transfer(&backlog_packet, frame);
+    }
 
     let mut c = Criterion::default()
         .sample_size(10)
@@ -200,6 +202,11 @@ fn batch_sizes(packet: &[u8], body: &Body, plain: &[Submission]) {
     eprintln!("\n{BATCH} household submissions in one packet, 1 recipient");
     eprintln!("  packet {} B (postcard body {body_len} B, {packed} B under zstd)", packet.len());
     eprintln!("  {}", anatomy(body));
+    let raw = postcard(body);
+    let levels: Vec<String> = [3, 9, 19, 22]
+        .map(|l| format!("level {l} {} B", zstd::bulk::compress(&raw, l).expect("zstd").len()))
+        .into();
+    eprintln!("  the body under zstd: {}", levels.join(", "));
     for (name, bytes) in [("JSON", json(&plain)), ("CBOR", cbor(&plain)), ("MessagePack", msgpack(&plain))] {
         let z = zstd_len(&bytes);
         eprintln!(
@@ -211,17 +218,17 @@ fn batch_sizes(packet: &[u8], body: &Body, plain: &[Submission]) {
     }
 }
 
-/// Delivers `packet` in frames of [`FRAME`] bytes over a link that drops
+/// Delivers `packet` in frames of `frame` bytes over a link that drops
 /// [`CUTS`] times, evenly spread. The frame in flight at each drop is lost;
 /// the receiver then acknowledges the run it holds and the sender resumes
 /// from there.
-fn resumed_transfer(packet: &[u8]) {
-    let count = frames::cut(packet, FRAME, 0).expect("cut").len();
+fn resumed_transfer(packet: &[u8], frame: usize) {
+    let count = frames::cut(packet, frame, 0).expect("cut").len();
     let mut drops: Vec<usize> = (1..=CUTS).rev().map(|k| count * k / (CUTS + 1)).collect();
     let mut receiver = Reassembly::new();
     let (mut from, mut sent, mut frames_sent) = (0u16, 0usize, 0usize);
     let delivered = 'link: loop {
-        for (index, frame) in (usize::from(from)..).zip(frames::cut(packet, FRAME, from).expect("cut")) {
+        for (index, frame) in (usize::from(from)..).zip(frames::cut(packet, frame, from).expect("cut")) {
             sent += frame.len();
             frames_sent += 1;
             if drops.last() == Some(&index) {
@@ -237,7 +244,7 @@ fn resumed_transfer(packet: &[u8]) {
     };
     assert_eq!(delivered, packet);
     assert!(drops.is_empty());
-    eprintln!("\n{BACKLOG}-household backlog over {FRAME}-byte frames, {CUTS} drops");
+    eprintln!("\n{BACKLOG}-household backlog over {frame}-byte frames, {CUTS} drops");
     eprintln!(
         "  packet {} B in {count} frames; sent {frames_sent} frames, {sent} B: {:.4}× the packet",
         packet.len(),

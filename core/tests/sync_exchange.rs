@@ -353,3 +353,81 @@ fn a_change_outside_its_authors_scope_is_kept_as_a_conflict_not_applied() {
     let c = w.supervisor.session.conflicts().unwrap();
     assert_eq!((c[0].reason.as_str(), c[0].actor), ("not permitted", user));
 }
+
+/// A colleague with a valid certificate signs a change into another phone's
+/// next sequence slot. When the phone's real change for that slot arrives, it
+/// must not be counted as "already had" and vanish: the forked history is
+/// refused, loudly, and nothing changes.
+#[test]
+fn a_change_signed_into_another_devices_slot_makes_the_real_one_refused_not_dropped() {
+    use hearth_core::sync::chain::Logged;
+    use hearth_core::sync::wire::{Change, Entity, Op, WireHousehold};
+    use hearth_core::sync::wire2::{Body, Header, Item, Range, Run, Sig};
+    let w = world();
+    let sup = &w.supervisor.session;
+    let squatter = &w.supervisor2.session;
+    let victim = *Uuid::parse_str(w.officer.store.store_id()).unwrap().as_bytes();
+    let hlc = (hearth_core::clock::Clock::now(&*w.clock).timestamp_millis() as u64) << 16;
+    let payload = postcard::to_stdvec(&WireHousehold {
+        village: "01108-01".into(),
+        address: String::new(),
+        members: vec![],
+        gps: None,
+        phone: None,
+        notes: String::new(),
+    })
+    .unwrap();
+    let mut forged = Logged {
+        change: Change {
+            origin: victim,
+            seq: 1,
+            hlc,
+            base_hlc: 0,
+            actor: *squatter.user_id().as_bytes(),
+            entity: Entity::Household(*Uuid::now_v7().as_bytes()),
+            op: Op::Upsert,
+            payload: payload.clone(),
+            signature: vec![],
+        },
+        prev: [0; 32],
+        chain_sig: vec![],
+    };
+    forged.chain_sig = squatter.sign(&forged.hash());
+    let header = Header {
+        sender_device: *Uuid::parse_str(w.supervisor2.store.store_id()).unwrap().as_bytes(),
+        sender_key: squatter.certificate().body.signing_key,
+        hlc_min: hlc,
+        hlc_span: 0,
+        ranges: vec![Range { origin: victim, first: 1, count: 1 }],
+        compression: 0,
+        ephemeral: [0; 32],
+        wraps: vec![],
+    };
+    let item = Item {
+        hlc_step: 0,
+        base_back: 0,
+        actor: forged.change.actor,
+        entity: forged.change.entity,
+        op: Op::Upsert,
+        payload,
+        sig: Sig::Chain(forged.chain_sig.clone()),
+    };
+    let body = Body {
+        known: vec![],
+        certificates: vec![squatter.certificate().to_bytes().unwrap()],
+        runs: vec![Run { origin: victim, first: 1, prev: None, items: vec![item] }],
+    };
+    let packet =
+        hearth_core::sync::packet::v2::seal(header, &body, &[sup.certificate().body.agreement_key], |m| {
+            squatter.sign(m)
+        })
+        .unwrap();
+    assert_eq!(sup.import(&packet).unwrap().applied, 1, "a permitted change, as far as anyone can tell");
+
+    // The officer's first change takes the same slot.
+    w.officer.session.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let before = sup.state_hash().unwrap();
+    let real = send(&w.officer, &w.supervisor);
+    assert!(matches!(sup.import(&real), Err(Error::Packet(PacketError::BadChange))));
+    assert_eq!(sup.state_hash().unwrap(), before);
+}

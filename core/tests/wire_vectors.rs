@@ -201,7 +201,7 @@ fn body2() -> wire2::Body {
             prev: Some([0x66; 32]),
             items: vec![
                 Item {
-                    hlc_offset: 0,
+                    hlc_step: 0,
                     base_back: 0,
                     actor: [4; 16],
                     entity: Entity::Household([2; 16]),
@@ -210,7 +210,7 @@ fn body2() -> wire2::Body {
                     sig: Sig::Covered,
                 },
                 Item {
-                    hlc_offset: 5 << 16,
+                    hlc_step: 5 << 16,
                     base_back: 1 << 16,
                     actor: [4; 16],
                     entity: Entity::Interview([7; 16]),

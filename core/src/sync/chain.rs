@@ -79,6 +79,7 @@ pub enum RunError {
 pub fn to_run(changes: &[Logged], hlc_min: u64, with_prev: bool) -> Result<Run, RunError> {
     let first = changes.first().ok_or(RunError::Unsigned)?;
     let mut items = Vec::with_capacity(changes.len());
+    let mut last = hlc_min;
     for (i, l) in changes.iter().enumerate() {
         let c = &l.change;
         let next_covers = changes.get(i + 1).is_some_and(|n| !n.is_v1() && n.change.actor == c.actor);
@@ -95,8 +96,10 @@ pub fn to_run(changes: &[Logged], hlc_min: u64, with_prev: bool) -> Result<Run, 
             0 => 0,
             b => c.hlc.checked_sub(b).filter(|d| *d > 0).ok_or(RunError::Clock)?,
         };
+        let step = i64::try_from(i128::from(c.hlc) - i128::from(last)).map_err(|_| RunError::Clock)?;
+        last = c.hlc;
         items.push(Item {
-            hlc_offset: c.hlc.checked_sub(hlc_min).ok_or(RunError::Clock)?,
+            hlc_step: step,
             base_back,
             actor: c.actor,
             entity: c.entity,
@@ -119,9 +122,13 @@ pub fn to_run(changes: &[Logged], hlc_min: u64, with_prev: bool) -> Result<Run, 
 pub fn from_run(run: &Run, hlc_min: u64, hlc_max: u64, prev: [u8; 32]) -> Result<Vec<Logged>, PacketError> {
     let mut out = Vec::with_capacity(run.items.len());
     let mut prev = prev;
+    let mut last = hlc_min;
     for (i, item) in run.items.iter().enumerate() {
         let seq = run.first.checked_add(i as u64).filter(|s| *s >= 1 && *s < 1 << 63);
-        let hlc = hlc_min.checked_add(item.hlc_offset).filter(|h| *h <= hlc_max && *h < 1 << 63);
+        let hlc = last
+            .checked_add_signed(item.hlc_step)
+            .filter(|h| (hlc_min..=hlc_max).contains(h) && *h < 1 << 63);
+        last = hlc.unwrap_or(0);
         let (Some(seq), Some(hlc)) = (seq, hlc) else { return Err(PacketError::Malformed) };
         let base_hlc = match item.base_back {
             0 => 0,

@@ -6,7 +6,7 @@
 //! What changed from v1, for size (ADR 0008):
 //! - one X25519 ephemeral key per packet, and 40 bytes per recipient;
 //! - the changes of one origin travel as a run: sequence numbers implicit,
-//!   clocks as offsets, and a hash chain, so the actor signs the last change
+//!   clocks as steps, and a hash chain, so the actor signs the last change
 //!   of each of their stretches rather than every change;
 //! - interview answers are typed and positional by the questionnaire, not
 //!   JSON text;
@@ -80,8 +80,10 @@ pub struct Run {
 /// One change of a run.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
-    /// The change's clock minus the header's `hlc_min`.
-    pub hlc_offset: u64,
+    /// The change's clock minus the previous item's (for the first item of a
+    /// run: minus the header's `hlc_min`). Consecutive changes of one origin
+    /// are close in time, so this is usually one to three bytes.
+    pub hlc_step: i64,
     /// The change's clock minus its base clock; 0 when it had no base.
     pub base_back: u64,
     pub actor: [u8; 16],

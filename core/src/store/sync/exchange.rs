@@ -197,6 +197,12 @@ impl Session {
             #[cfg(feature = "planted-bugs")]
             let exists = exists && !crate::sync::planted::active(crate::sync::planted::Bug::NoDedup);
             if exists {
+                // The same slot must hold the same change: a different one is
+                // a forked history (someone signed into another's sequence),
+                // refused whole rather than silently counted as held.
+                if self.chain_hash(&tx, c.origin, c.seq)? != l.hash() {
+                    return Err(PacketError::BadChange.into());
+                }
                 summary.already_had += 1;
                 continue;
             }
