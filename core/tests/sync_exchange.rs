@@ -431,3 +431,20 @@ fn a_change_signed_into_another_devices_slot_makes_the_real_one_refused_not_drop
     assert!(matches!(sup.import(&real), Err(Error::Packet(PacketError::BadChange))));
     assert_eq!(sup.state_hash().unwrap(), before);
 }
+
+/// A sender whose certificate the receiver already holds leaves it out of
+/// the packet; it must still be valid when the packet arrives.
+#[test]
+fn a_packet_from_a_sender_whose_known_certificate_expired_is_refused() {
+    let w = world();
+    w.officer.session.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    deliver(&w.officer, &w.supervisor);
+    deliver(&w.supervisor, &w.officer);
+    w.clock.advance(Duration::days(800));
+    w.officer.session.create_household("01108-01", family("Lù Thị Mai", "002084005678")).unwrap();
+    let sup = &w.supervisor.session;
+    let before = sup.state_hash().unwrap();
+    let late = send(&w.officer, &w.supervisor);
+    assert!(matches!(sup.import(&late), Err(Error::Packet(PacketError::UnknownSender))));
+    assert_eq!(sup.state_hash().unwrap(), before);
+}

@@ -146,12 +146,13 @@ impl Session {
                 self.user_with_key(&reader, &certs, &parsed.sender_key)?.ok_or(PacketError::UnknownSender)?
             }
         };
-        match certs.get(&sender) {
-            Some(c) => self.store.authority().verify(c, now).map_err(|_| PacketError::UnknownSender)?,
-            None if key_of(sender)? == Some(parsed.sender_key) => {}
-            None => return Err(PacketError::UnknownSender.into()),
-        }
-        if key_of(sender)? != Some(parsed.sender_key) {
+        // The sender's certificate, carried or already known, must be valid now.
+        let sender_cert = match certs.get(&sender) {
+            Some(c) => c.clone(),
+            None => self.store.certificate_of(&reader, sender)?.ok_or(PacketError::UnknownSender)?,
+        };
+        self.store.authority().verify(&sender_cert, now).map_err(|_| PacketError::UnknownSender)?;
+        if sender_cert.body.signing_key != parsed.sender_key {
             return Err(PacketError::UnknownSender.into());
         }
         let runs = self.runs_of(&reader, &parsed, &opened)?;
