@@ -29,10 +29,11 @@ use hearth_core::form::Form;
 use hearth_core::household::{GeoPoint, Household, HouseholdDetails, Member, PartialDate, Relationship, Sex};
 use hearth_core::identity::{Authority, EnrollmentRequest, Role};
 use hearth_core::store::{Session, Store};
+use hearth_core::sync::chain;
 use hearth_core::sync::frames::{self, Reassembly};
 use hearth_core::sync::packet::{self, Opened};
 use hearth_core::sync::wire::{ACT_START, Entity, Op, WireHousehold, act_from};
-use hearth_core::sync::wire2::{Body, Sig, WireInterview};
+use hearth_core::sync::wire2::{Body, Payload, Sig, WireInterview};
 use hearth_core::workflow::{Comment, CycleKind, Interview, NewCycle, Status};
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem, Serializable};
@@ -45,8 +46,8 @@ const VILLAGE: &str = "01108-01";
 const BATCH: usize = 50;
 /// Households in the backlog sent over frames.
 const BACKLOG: usize = 200;
-/// Frame sizes: a QR code's worth, and a BLE write at the largest ATT MTU.
-const FRAMES: [usize; 2] = [2_000, 512];
+/// Frame sizes: a QR code's worth, a BLE write at the largest ATT MTU, and half that.
+const FRAMES: [usize; 3] = [2_000, 512, 256];
 /// Times the link drops during the backlog's transfer.
 const CUTS: usize = 5;
 /// zstd's default level.
@@ -117,9 +118,9 @@ fn submission_sizes(packet: &[u8], body: &Body, plain: &Submission) {
         packet::v2::ZSTD_LEVEL
     );
     eprintln!("  {}", anatomy(body));
-    let submitted = items(body).last().expect("the submission");
-    let submitted: WireInterview = postcard::from_bytes(&submitted.payload).expect("an interview");
-    eprintln!("  the submitted state's typed answers: {} B", postcard_len(&submitted.answers));
+    let saved = items(body).find(|i| i.op == Op::Act(0)).expect("the save");
+    let Payload::Answers(answers) = &saved.payload else { unreachable!("a save carries its answers") };
+    eprintln!("  the saved typed answers: {} B", postcard_len(answers));
     eprintln!("  {:<12} {:>7} {:>7} {:>9} {:>9}", "baseline", "raw", "zstd", "packet/", "packet/");
     eprintln!("  {:<12} {:>7} {:>7} {:>9} {:>9}", "", "", "", "raw", "zstd");
     for (name, bytes) in [("JSON", json(plain)), ("CBOR", cbor(plain)), ("MessagePack", msgpack(plain))] {
@@ -153,10 +154,10 @@ fn anatomy(body: &Body) -> String {
                 }
                 _ => "household",
             };
-            format!("{what} {}", c.payload.len())
+            format!("{what} {}", payload_len(&c.payload))
         })
         .collect();
-    let payload: usize = items(body).map(|c| c.payload.len()).sum();
+    let payload: usize = items(body).map(|c| payload_len(&c.payload)).sum();
     let known = postcard_len(&body.known);
     let rest = postcard_len(body) - certificates - signatures - payload - known;
     let states = if payloads.len() <= 5 { format!(" ({})", payloads.join(", ")) } else { String::new() };
@@ -303,9 +304,12 @@ fn decode(body: &[u8]) -> (Vec<WireHousehold>, Vec<WireInterview>) {
     states(&postcard::from_bytes(body).expect("a body"))
 }
 
+/// Every change's state, reviews rebuilt from the states before them.
 fn states(body: &Body) -> (Vec<WireHousehold>, Vec<WireInterview>) {
     let (mut households, mut interviews) = (Vec::new(), Vec::new());
-    for c in items(body) {
+    let changes =
+        body.runs.iter().flat_map(|r| chain::from_run(r, 1 << 60, (1 << 63) - 1, [0; 32]).expect("a run"));
+    for c in changes.map(|l| l.change) {
         match c.entity {
             Entity::Household(_) => households.push(postcard::from_bytes(&c.payload).expect("household")),
             _ => interviews.push(postcard::from_bytes(&c.payload).expect("interview")),
@@ -543,6 +547,14 @@ fn household(i: usize) -> HouseholdDetails {
         gps: Some(GeoPoint { lat: 22.64 + i as f64 * 1.7e-4, lon: 104.48 - i as f64 * 1.1e-4 }),
         phone: Some(format!("09{:08}", 12_345_678 + i * 7_919)),
         notes: String::new(),
+    }
+}
+
+/// An item's state bytes as sent: a whole state, or a review's fields.
+fn payload_len(p: &Payload) -> usize {
+    match p {
+        Payload::Full(bytes) => bytes.len(),
+        review => postcard_len(review) - 1,
     }
 }
 

@@ -362,7 +362,7 @@ fn a_change_outside_its_authors_scope_is_kept_as_a_conflict_not_applied() {
 fn a_change_signed_into_another_devices_slot_makes_the_real_one_refused_not_dropped() {
     use hearth_core::sync::chain::Logged;
     use hearth_core::sync::wire::{Change, Entity, Op, WireHousehold};
-    use hearth_core::sync::wire2::{Body, Header, Item, Range, Run, Sig};
+    use hearth_core::sync::wire2::{Body, Header, Item, Payload, Range, Run, Sig};
     let w = world();
     let sup = &w.supervisor.session;
     let squatter = &w.supervisor2.session;
@@ -407,9 +407,9 @@ fn a_change_signed_into_another_devices_slot_makes_the_real_one_refused_not_drop
         hlc_step: 0,
         base_back: 0,
         actor: forged.change.actor,
-        entity: forged.change.entity,
+        entity: Some(forged.change.entity),
         op: Op::Upsert,
-        payload,
+        payload: Payload::Full(payload),
         sig: Sig::Chain(forged.chain_sig.clone()),
     };
     let body = Body {

@@ -182,8 +182,8 @@ fn header2() -> wire2::Header {
         sender_device: [6; 16],
         sender_key: [0x11; 32],
         hlc_min: (1_790_000_000_000u64 << 16) | 3,
-        hlc_span: 5 << 16,
-        ranges: vec![wire2::Range { origin: [6; 16], first: 7, count: 2 }],
+        hlc_span: (5 << 16) + 2,
+        ranges: vec![wire2::Range { origin: [6; 16], first: 7, count: 4 }],
         compression: 1,
         ephemeral: [0x44; 32],
         wraps: vec![wire2::Wrap { key_id: [0x22; 8], key: [0x55; 32] }],
@@ -191,7 +191,7 @@ fn header2() -> wire2::Header {
 }
 
 fn body2() -> wire2::Body {
-    use wire2::{Item, Run, Sig};
+    use wire2::{Item, Payload, Run, Sig};
     wire2::Body {
         known: vec![SeqMark { origin: [6; 16], seq: 6 }],
         certificates: vec![vec![9, 9, 9]],
@@ -204,18 +204,45 @@ fn body2() -> wire2::Body {
                     hlc_step: 0,
                     base_back: 0,
                     actor: [4; 16],
-                    entity: Entity::Household([2; 16]),
+                    entity: Some(Entity::Household([2; 16])),
                     op: Op::Upsert,
-                    payload: postcard::to_stdvec(&household()).unwrap(),
+                    payload: Payload::Full(postcard::to_stdvec(&household()).unwrap()),
                     sig: Sig::Covered,
                 },
                 Item {
                     hlc_step: 5 << 16,
                     base_back: 1 << 16,
                     actor: [4; 16],
-                    entity: Entity::Interview([7; 16]),
+                    entity: Some(Entity::Interview([7; 16])),
                     op: Op::Act(2),
-                    payload: postcard::to_stdvec(&interview2()).unwrap(),
+                    payload: Payload::Full(postcard::to_stdvec(&interview2()).unwrap()),
+                    sig: Sig::Covered,
+                },
+                Item {
+                    hlc_step: 1,
+                    base_back: 1,
+                    actor: [4; 16],
+                    entity: None,
+                    op: Op::Act(0),
+                    payload: Payload::Answers(wire2::WireAnswers {
+                        reference_date: None,
+                        household: vec![(3, wire2::WireValue::Int(5_500_000))],
+                        members: vec![],
+                        extra: None,
+                    }),
+                    sig: Sig::Covered,
+                },
+                Item {
+                    hlc_step: 1,
+                    base_back: 1,
+                    actor: [4; 16],
+                    entity: None,
+                    op: Op::Act(3),
+                    payload: Payload::Review {
+                        status: 3,
+                        comments: vec![],
+                        submitted_ms: Some(1_790_000_000_000),
+                    },
                     sig: Sig::Chain(vec![0xCD; 64]),
                 },
             ],
@@ -272,8 +299,8 @@ fn the_golden_v2_packet_still_parses_verifies_and_opens() {
     let bytes = unhex(&std::fs::read_to_string(&path).unwrap());
     assert_eq!(&bytes[..5], b"HRTH\x02");
     let parsed = packet::parse(&bytes).unwrap();
-    assert_eq!(parsed.ranges, vec![SeqRange { origin: [6; 16], first: 7, last: 8 }]);
-    assert_eq!((parsed.hlc_min, parsed.hlc_max), (header2().hlc_min, header2().hlc_min + (5 << 16)));
+    assert_eq!(parsed.ranges, vec![SeqRange { origin: [6; 16], first: 7, last: 10 }]);
+    assert_eq!((parsed.hlc_min, parsed.hlc_max), (header2().hlc_min, header2().hlc_min + (5 << 16) + 2));
     assert_eq!(parsed.compression, 1, "the body is compressed");
     match parsed.open(&RECIPIENT_SEED).unwrap() {
         Opened::V2(b) => assert_eq!(b, body2()),

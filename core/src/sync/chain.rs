@@ -8,13 +8,15 @@
 //! on the others). A change made under v1 has no link and keeps its own v1
 //! signature (`Sig::Single`); the next change links to its hash all the same.
 
+use std::collections::HashMap;
+
 use ring::digest::{SHA256, digest};
 use ring::signature::{ED25519, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 
 use super::packet::PacketError;
-use super::wire::Change;
-use super::wire2::{Item, Run, Sig};
+use super::wire::{Change, Entity};
+use super::wire2::{Item, Payload, Run, Sig, WireInterview};
 
 /// A change as the log keeps it.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +82,7 @@ pub fn to_run(changes: &[Logged], hlc_min: u64, with_prev: bool) -> Result<Run, 
     let first = changes.first().ok_or(RunError::Unsigned)?;
     let mut items = Vec::with_capacity(changes.len());
     let mut last = hlc_min;
+    let mut states: HashMap<Entity, &[u8]> = HashMap::new();
     for (i, l) in changes.iter().enumerate() {
         let c = &l.change;
         let next_covers = changes.get(i + 1).is_some_and(|n| !n.is_v1() && n.change.actor == c.actor);
@@ -98,15 +101,16 @@ pub fn to_run(changes: &[Logged], hlc_min: u64, with_prev: bool) -> Result<Run, 
         };
         let step = i64::try_from(i128::from(c.hlc) - i128::from(last)).map_err(|_| RunError::Clock)?;
         last = c.hlc;
-        items.push(Item {
-            hlc_step: step,
-            base_back,
-            actor: c.actor,
-            entity: c.entity,
-            op: c.op,
-            payload: c.payload.clone(),
-            sig,
-        });
+        let payload = match states.get(&c.entity) {
+            Some(before) if !l.is_v1() => delta(before, &c.payload),
+            _ => None,
+        }
+        .unwrap_or_else(|| Payload::Full(c.payload.clone()));
+        if !l.is_v1() {
+            states.insert(c.entity, &c.payload);
+        }
+        let entity = (i == 0 || changes[i - 1].change.entity != c.entity).then_some(c.entity);
+        items.push(Item { hlc_step: step, base_back, actor: c.actor, entity, op: c.op, payload, sig });
     }
     Ok(Run {
         origin: first.change.origin,
@@ -123,7 +127,11 @@ pub fn from_run(run: &Run, hlc_min: u64, hlc_max: u64, prev: [u8; 32]) -> Result
     let mut out = Vec::with_capacity(run.items.len());
     let mut prev = prev;
     let mut last = hlc_min;
+    let mut states: HashMap<Entity, Vec<u8>> = HashMap::new();
+    let mut entity: Option<Entity> = None;
     for (i, item) in run.items.iter().enumerate() {
+        entity = item.entity.or(entity);
+        let entity = entity.ok_or(PacketError::Malformed)?;
         let seq = run.first.checked_add(i as u64).filter(|s| *s >= 1 && *s < 1 << 63);
         let hlc = last
             .checked_add_signed(item.hlc_step)
@@ -146,15 +154,23 @@ pub fn from_run(run: &Run, hlc_min: u64, hlc_max: u64, prev: [u8; 32]) -> Result
         if !well_formed {
             return Err(PacketError::BadChange);
         }
+        let payload = rebuild(states.get(&entity), &item.payload)?;
+        if matches!(item.sig, Sig::Single(_)) {
+            if !matches!(item.payload, Payload::Full(_)) {
+                return Err(PacketError::Malformed);
+            }
+        } else {
+            states.insert(entity, payload.clone());
+        }
         let change = Change {
             origin: run.origin,
             seq,
             hlc,
             base_hlc,
             actor: item.actor,
-            entity: item.entity,
+            entity,
             op: item.op,
-            payload: item.payload.clone(),
+            payload,
             signature,
         };
         let logged = Logged {
@@ -166,6 +182,45 @@ pub fn from_run(run: &Run, hlc_min: u64, hlc_max: u64, prev: [u8; 32]) -> Result
         out.push(logged);
     }
     Ok(out)
+}
+
+/// `after` as what changed since `before`, when both are interview states
+/// and `after` differs only as a save or a review may: its answers, or its
+/// status, comments and submission time.
+fn delta(before: &[u8], after: &[u8]) -> Option<Payload> {
+    let b: WireInterview = postcard::from_bytes(before).ok()?;
+    let a: WireInterview = postcard::from_bytes(after).ok()?;
+    let saved = WireInterview { answers: a.answers.clone(), ..b.clone() };
+    let reviewed =
+        WireInterview { status: a.status, comments: a.comments.clone(), submitted_ms: a.submitted_ms, ..b };
+    // Only when rebuilding gives back the very bytes the actor signed.
+    let exact = |w: &WireInterview| *w == a && postcard::to_stdvec(w).ok().as_deref() == Some(after);
+    if exact(&saved) {
+        Some(Payload::Answers(a.answers))
+    } else if exact(&reviewed) {
+        Some(Payload::Review { status: a.status, comments: a.comments, submitted_ms: a.submitted_ms })
+    } else {
+        None
+    }
+}
+
+/// The state a delta describes, from the state before it.
+fn rebuild(before: Option<&Vec<u8>>, payload: &Payload) -> Result<Vec<u8>, PacketError> {
+    let edit = |f: &dyn Fn(&mut WireInterview)| {
+        let before = before.ok_or(PacketError::Malformed)?;
+        let mut w: WireInterview = postcard::from_bytes(before).map_err(|_| PacketError::Malformed)?;
+        f(&mut w);
+        postcard::to_stdvec(&w).map_err(|_| PacketError::Malformed)
+    };
+    match payload {
+        Payload::Full(p) => Ok(p.clone()),
+        Payload::Answers(answers) => edit(&|w| w.answers = answers.clone()),
+        Payload::Review { status, comments, submitted_ms } => edit(&|w| {
+            w.status = *status;
+            w.comments = comments.clone();
+            w.submitted_ms = *submitted_ms;
+        }),
+    }
 }
 
 /// Checks that every change of a run is vouched for by its actor: by its own

@@ -9,7 +9,7 @@
 //!   clocks as steps, and a hash chain, so the actor signs the last change
 //!   of each of their stretches rather than every change;
 //! - interview answers are typed and positional by the questionnaire, not
-//!   JSON text;
+//!   JSON text, and a save or a review carries only what it changes;
 //! - the body is compressed (zstd) before it is sealed.
 
 use serde::{Deserialize, Serialize};
@@ -87,12 +87,26 @@ pub struct Item {
     /// The change's clock minus its base clock; 0 when it had no base.
     pub base_back: u64,
     pub actor: [u8; 16],
-    pub entity: Entity,
+    /// `None`: the previous item's entity.
+    pub entity: Option<Entity>,
     pub op: Op,
-    /// The entity's whole state after the change: `WireHousehold`,
-    /// `WireCycle` (v1 types) or [`WireInterview`].
-    pub payload: Vec<u8>,
+    pub payload: Payload,
     pub sig: Sig,
+}
+
+/// An item's entity state after the change.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    /// The whole state, postcard-encoded: `WireHousehold`, `WireCycle` (v1
+    /// types) or [`WireInterview`] (v1's for a `Sig::Single` item).
+    Full(Vec<u8>),
+    /// A review act: the run's previous state of the same interview with
+    /// these three fields replaced. The change's payload is that state,
+    /// postcard-encoded.
+    Review { status: u8, comments: Vec<WireComment>, submitted_ms: Option<i64> },
+    /// A save: the run's previous state of the same interview with its
+    /// answers replaced.
+    Answers(WireAnswers),
 }
 
 /// How an item is signed.
@@ -187,7 +201,7 @@ impl std::fmt::Debug for Item {
         f.debug_struct("Item")
             .field("entity", &self.entity)
             .field("op", &self.op)
-            .field("payload_bytes", &self.payload.len())
+            .field("whole", &matches!(self.payload, Payload::Full(_)))
             .finish_non_exhaustive()
     }
 }

@@ -120,7 +120,17 @@ impl Opened {
     pub fn entities(&self) -> Vec<wire::Entity> {
         match self {
             Opened::V1 { body, .. } => body.changes.iter().map(|c| c.entity).collect(),
-            Opened::V2(b) => b.runs.iter().flat_map(|r| r.items.iter().map(|i| i.entity)).collect(),
+            Opened::V2(b) => b
+                .runs
+                .iter()
+                .flat_map(|r| {
+                    r.items.iter().scan(None, |last, i| {
+                        *last = i.entity.or(*last);
+                        Some(*last)
+                    })
+                })
+                .flatten()
+                .collect(),
         }
     }
 }
