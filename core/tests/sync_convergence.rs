@@ -2,7 +2,7 @@
 //! server make random edits, submissions, approvals and returns while packets
 //! are dropped, duplicated, delayed and reordered, replayed, cut mid-transfer
 //! and resumed, and phone clocks jump a day either way. After a full exchange
-//! every replica holds the same state, every change made anywhere is held
+//! every replica holds the same state (assignments included), every change made anywhere is held
 //! everywhere, none was applied twice, and each household shows its owner's
 //! last edit.
 //!
@@ -51,6 +51,7 @@ enum Op {
     Interview(usize, usize),
     Review(bool, usize),
     Fix(usize, usize),
+    Assign(usize, usize),
     Sync(usize, usize, Fate),
     Deliver(usize),
     Replay(usize),
@@ -65,6 +66,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0usize..3, any::<usize>()).prop_map(|(o, k)| Op::Interview(o, k)),
         2 => (any::<bool>(), any::<usize>()).prop_map(|(a, k)| Op::Review(a, k)),
         1 => (0usize..3, any::<usize>()).prop_map(|(o, k)| Op::Fix(o, k)),
+        1 => (0usize..3, any::<usize>()).prop_map(|(o, k)| Op::Assign(o, k)),
         6 => (0usize..5, 0usize..4, fate).prop_map(|(d, t, f)| Op::Sync(d, t, f)),
         1 => any::<usize>().prop_map(Op::Deliver),
         1 => any::<usize>().prop_map(Op::Replay),
@@ -239,6 +241,17 @@ impl Net {
                     s.save_interview(iv.id, iv.revision, iv.answers.clone()).unwrap();
                     s.complete_interview(iv.id).unwrap();
                     s.submit_interview(iv.id).unwrap();
+                }
+            }
+            Op::Assign(o, k) => {
+                let s = &self.r[SUPERVISOR].session;
+                let known = self.households(SUPERVISOR);
+                if let Some(h) = known.get(k % known.len().max(1)) {
+                    match s.assign(self.cycle, &[h.id], self.r[o].user) {
+                        // An interview already submitted or decided is not moved.
+                        Ok(()) | Err(Error::IllegalTransition { .. }) => {}
+                        Err(e) => return Err(TestCaseError::fail(format!("assign refused: {e:?}"))),
+                    }
                 }
             }
             Op::Sync(d, t, fate) => {

@@ -448,3 +448,29 @@ fn a_packet_from_a_sender_whose_known_certificate_expired_is_refused() {
     assert!(matches!(sup.import(&late), Err(Error::Packet(PacketError::UnknownSender))));
     assert_eq!(sup.state_hash().unwrap(), before);
 }
+
+/// Server (here: the supervisor's phone) to phones: an assignment made by
+/// the supervisor reaches the officer's worklist, and a colleague on another
+/// phone can be assigned.
+#[test]
+fn an_assignment_made_on_the_supervisors_phone_reaches_the_officers_worklist() {
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    let o = &w.officer.session;
+    let a = o.create_household("01108-01", family("Vùi Văn Sình", "002084001234")).unwrap();
+    let b = o.create_household("01108-01", family("Lù Thị Mai", "002084005678")).unwrap();
+    deliver(&w.officer, &w.supervisor);
+    w.supervisor.session.assign(cycle, &[b.id], w.officer.user).unwrap();
+    let before: Vec<_> =
+        o.worklist(cycle).map(|l| l.into_iter().filter(|i| i.assigned).collect()).unwrap_or_default();
+    assert!(before.is_empty(), "nothing assigned before the packet arrives");
+    deliver(&w.supervisor, &w.officer);
+    let list = o.worklist(cycle).unwrap();
+    assert_eq!(list[0].household_id, b.id, "the assigned household comes first");
+    assert!(list[0].assigned);
+    assert!(list.iter().any(|i| i.household_id == a.id && !i.assigned));
+    assert_eq!(o.state_hash().unwrap(), w.supervisor.session.state_hash().unwrap());
+    // A third phone that hears of both from the supervisor agrees.
+    deliver(&w.supervisor, &w.supervisor2);
+    assert_eq!(w.supervisor2.session.state_hash().unwrap(), o.state_hash().unwrap());
+}

@@ -1,7 +1,7 @@
 //! Assignments: a supervisor gives households (or whole villages) of a cycle
 //! to officers. An officer's worklist shows their assignments first.
 //! Reassigning moves the ownership of an interview already started; both are
-//! audited.
+//! audited, and both travel in packets (an assignment is a change of its own).
 
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -10,6 +10,8 @@ use super::Session;
 use super::cycles::read_cycle;
 use crate::error::{Error, Result};
 use crate::identity::{Certificate, Role};
+use crate::sync::wire::{Entity, Op};
+use crate::sync::wire2::{WireAssignment, assignment_id};
 use crate::workflow::{CycleStatus, Detail, Status};
 
 /// One household on an officer's worklist.
@@ -58,6 +60,14 @@ impl Session {
             )?;
             let detail = Detail { related: vec![cycle_id, officer], ..Detail::default() };
             self.audit(&tx, "assignment.set", *h, &detail)?;
+            let wire = WireAssignment {
+                cycle: *cycle_id.as_bytes(),
+                household: *h.as_bytes(),
+                officer: *officer.as_bytes(),
+            };
+            let payload = postcard::to_stdvec(&wire).map_err(|_| Error::Decode("assignment"))?;
+            let entity = Entity::Assignment(assignment_id(&wire.cycle, &wire.household));
+            self.record_change(&tx, entity, Op::Upsert, payload)?;
             let started: Option<([u8; 16], [u8; 16], String)> = tx
                 .query_row(
                     "SELECT id, officer_id, status FROM interviews WHERE cycle_id = ?1 AND household_id = ?2",
@@ -148,12 +158,7 @@ impl Session {
 
     /// A certificate of a user known to this phone.
     pub(crate) fn known_certificate(&self, user: Uuid) -> Result<Certificate> {
-        let cert: Option<Vec<u8>> = self
-            .store
-            .reader()
-            .query_row("SELECT certificate FROM users WHERE id = ?1", [user.as_bytes()], |r| r.get(0))
-            .optional()?
-            .flatten();
-        Ok(Certificate::from_bytes(&cert.ok_or(Error::NotFound { kind: "user" })?)?)
+        // Enrolled here, or a colleague on another phone (provisioned or synced).
+        self.store.certificate_of(&self.store.reader(), user)?.ok_or(Error::NotFound { kind: "user" })
     }
 }

@@ -115,13 +115,16 @@ pub enum Entity {
     Cycle([u8; 16]),
     Household([u8; 16]),
     Interview([u8; 16]),
+    /// Who interviews a household in a cycle; the id is
+    /// `wire2::assignment_id(cycle, household)`. Written from v2 on.
+    Assignment([u8; 16]),
 }
 
 impl Entity {
     /// The entity's id.
     pub fn id(&self) -> [u8; 16] {
         match *self {
-            Entity::Cycle(id) | Entity::Household(id) | Entity::Interview(id) => id,
+            Entity::Cycle(id) | Entity::Household(id) | Entity::Interview(id) | Entity::Assignment(id) => id,
         }
     }
 }

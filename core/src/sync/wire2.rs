@@ -123,6 +123,26 @@ pub enum Sig {
     Single(Vec<u8>),
 }
 
+/// An assignment's state: `officer` interviews `household` in `cycle`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireAssignment {
+    pub cycle: [u8; 16],
+    pub household: [u8; 16],
+    pub officer: [u8; 16],
+}
+
+/// The entity id of the assignment of `household` in `cycle`: the first 16
+/// bytes of SHA-256(`"hearth/assignment"` ‖ cycle ‖ household).
+pub fn assignment_id(cycle: &[u8; 16], household: &[u8; 16]) -> [u8; 16] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(b"hearth/assignment");
+    ctx.update(cycle);
+    ctx.update(household);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&ctx.finish().as_ref()[..16]);
+    id
+}
+
 /// An interview's state, with typed answers.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireInterview {

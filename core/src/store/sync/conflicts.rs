@@ -82,7 +82,8 @@ impl Session {
         Ok(())
     }
 
-    /// A digest of the replicated state (cycles, households, interviews), for
+    /// A digest of the replicated state (cycles, assignments, households,
+    /// interviews), for
     /// checking that replicas converged. Local revisions and times are left
     /// out: they count local events, not state.
     pub fn state_hash(&self) -> Result<[u8; 32]> {
@@ -106,6 +107,17 @@ impl Session {
             })?;
             for row in rows {
                 ctx.update(row?.as_bytes());
+            }
+        }
+        {
+            let mut stmt = r.prepare(
+                "SELECT cycle_id, household_id, officer_id FROM assignments ORDER BY cycle_id, household_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok([r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?].concat())
+            })?;
+            for row in rows {
+                ctx.update(&row?);
             }
         }
         let households: Vec<HouseholdRow> = {

@@ -20,7 +20,8 @@ use crate::store::Session;
 use crate::sync::chain::{self, Logged};
 use crate::sync::hlc::{Hlc, MAX_DRIFT_MS};
 use crate::sync::packet::{self, Opened, PacketError};
-use crate::sync::wire2::{Body, Header, Range};
+use crate::sync::wire::Entity;
+use crate::sync::wire2::{Body, Header, Range, assignment_id};
 use crate::workflow::Detail;
 
 impl Session {
@@ -215,7 +216,32 @@ impl Session {
         if let Some(next) = self.read_hlc(&tx)?.receive(max_hlc, now.timestamp_millis().max(0) as u64) {
             self.write_hlc(&tx, next)?;
         }
-        // Entities fold in a fixed order: cycles before the interviews in them.
+        // Entities fold in a fixed order: cycles before the interviews in them,
+        // assignments last. An assignment that arrived before its household or
+        // cycle is folded again when they arrive.
+        let cycles: Vec<[u8; 16]> = {
+            let mut stmt = tx.prepare_cached("SELECT id FROM cycles")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut waiting = BTreeSet::new();
+        for e in &touched {
+            match e {
+                Entity::Household(h) => {
+                    waiting.extend(cycles.iter().map(|c| Entity::Assignment(assignment_id(c, h))))
+                }
+                Entity::Cycle(_) => {
+                    let mut stmt =
+                        tx.prepare_cached("SELECT DISTINCT entity FROM changes WHERE entity_kind = 4")?;
+                    let rows = stmt.query_map([], |r| r.get::<_, [u8; 16]>(0))?;
+                    for id in rows {
+                        waiting.insert(Entity::Assignment(id?));
+                    }
+                }
+                _ => {}
+            }
+        }
+        touched.extend(waiting);
         for entity in &touched {
             summary.conflicts += self.refold(&tx, *entity)?;
         }

@@ -7,6 +7,8 @@
 //! - Cycles and households: the last change wins. A change that the winner
 //!   did not see (made after the winner's base, on another device) is kept as
 //!   a `superseded` conflict.
+//! - Assignments: the last change by a supervisor in scope wins, once the
+//!   household and cycle it names are held.
 //! - Interviews: each change is a lifecycle act; it applies only if the
 //!   lifecycle allows it from the state folded so far (by the actor's role
 //!   from their certificate, the owner, the status). So workflow beats edits:
@@ -25,7 +27,7 @@ use crate::store::Session;
 use crate::store::cycles::read_cycle;
 use crate::store::interviews::household_form;
 use crate::sync::wire::{ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, act_from};
-use crate::sync::wire2::WireInterview;
+use crate::sync::wire2::{WireAssignment, WireInterview, assignment_id};
 use crate::workflow::lifecycle::{self, Actor};
 use crate::workflow::{CycleStatus, Interview, Status};
 
@@ -55,6 +57,7 @@ impl Session {
             Entity::Cycle(id) => self.fold_cycle(tx, Uuid::from_bytes(id), &changes)?,
             Entity::Household(id) => self.fold_household(tx, Uuid::from_bytes(id), &changes)?,
             Entity::Interview(id) => self.fold_interview(tx, Uuid::from_bytes(id), &changes)?,
+            Entity::Assignment(id) => self.fold_assignment(tx, id, &changes)?,
         };
         tx.execute(
             "DELETE FROM conflicts WHERE entity_kind = ?1 AND entity = ?2 AND resolved_by IS NULL",
@@ -260,6 +263,51 @@ impl Session {
             return Ok(losers);
         }
         self.write_interview_row(tx, &iv)?;
+        Ok(losers)
+    }
+
+    /// Assignments: the last permitted change wins. A change is permitted
+    /// when a supervisor made it for a household in their scope; until the
+    /// household and cycle are held here, nothing is written (the import
+    /// folds assignments again when they arrive).
+    fn fold_assignment<'a>(
+        &self,
+        tx: &Transaction<'_>,
+        id: [u8; 16],
+        changes: &'a [Change],
+    ) -> Result<Vec<(&'a Change, &'static str)>> {
+        let mut losers = Vec::new();
+        let mut kept: Vec<(&Change, WireAssignment)> = Vec::new();
+        for c in changes {
+            let decoded = postcard::from_bytes::<WireAssignment>(&c.payload)
+                .ok()
+                .filter(|w| assignment_id(&w.cycle, &w.household) == id && c.op == Op::Upsert);
+            let Some(w) = decoded else {
+                losers.push((c, "invalid"));
+                continue;
+            };
+            let village: Option<String> = tx
+                .query_row(
+                    "SELECT h.unit_code FROM households h JOIN cycles c ON c.id = ?2 WHERE h.id = ?1",
+                    params![w.household, w.cycle],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(village) = village else { return Ok(Vec::new()) };
+            let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
+            let allowed =
+                cert.is_some_and(|cert| cert.body.role == Role::Supervisor && self.covers(&cert, &village));
+            if allowed { kept.push((c, w)) } else { losers.push((c, "not permitted")) }
+        }
+        let Some((winner, w)) = kept.last() else { return Ok(losers) };
+        tx.execute(
+            "INSERT INTO assignments (cycle_id, household_id, officer_id, assigned_by, assigned_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (cycle_id, household_id) DO UPDATE SET officer_id = ?3, assigned_by = ?4, assigned_at = ?5",
+            params![w.cycle, w.household, w.officer, winner.actor, (winner.hlc >> 16) as i64],
+        )?;
+        let kept: Vec<&Change> = kept.iter().map(|(c, _)| *c).collect();
+        losers.extend(superseded(&kept, winner));
         Ok(losers)
     }
 

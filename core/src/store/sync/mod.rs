@@ -46,6 +46,7 @@ fn kind_code(e: &Entity) -> i64 {
         Entity::Cycle(_) => 1,
         Entity::Household(_) => 2,
         Entity::Interview(_) => 3,
+        Entity::Assignment(_) => 4,
     }
 }
 
