@@ -78,15 +78,19 @@ fn inspect(args: &InspectArgs) -> Result<(), String> {
     for m in body.known() {
         println!("acknowledges  origin {} up to {}", uuid(&m.origin), m.seq);
     }
-    let (mut cycles, mut households, mut interviews) = (0, 0, 0);
+    let (mut cycles, mut households, mut interviews, mut assignments) = (0, 0, 0, 0);
     for e in body.entities() {
         match e {
             Entity::Cycle(_) => cycles += 1,
             Entity::Household(_) => households += 1,
             Entity::Interview(_) => interviews += 1,
+            Entity::Assignment(_) => assignments += 1,
         }
     }
     println!("opened        {} certificates, {} changes", body.certificates().len(), body.change_count());
-    println!("              {cycles} to cycles, {households} to households, {interviews} to interviews");
+    println!(
+        "              {cycles} to cycles, {households} to households, {interviews} to interviews, \
+         {assignments} to assignments"
+    );
     Ok(())
 }
