@@ -520,17 +520,20 @@ impl World {
         self.dir.join(DB)
     }
 
-    /// The parent's turn after some kills. The supervisor takes the
-    /// officer's changes from `officer` (the checked copy), reviews
-    /// everything submitted and writes a packet for the officer: this
-    /// round's decisions and the second officer's interviews. Then the second
-    /// officer submits one more interview and writes a packet for the officer
-    /// too, holding all of their changes (they never hear back, so it is
-    /// cumulative: mostly changes the officer has had from the supervisor,
-    /// plus the new interview, which reaches the officer first this way).
+    /// The parent's turn after some kills. The supervisor and the second
+    /// officer take the officer's changes from `officer` (the checked copy;
+    /// its packets tell them what the officer holds, so what they send back
+    /// is a delta). The supervisor reviews everything submitted and writes a
+    /// packet for the officer: this round's decisions and the second
+    /// officer's interviews as far as it knows them. Then the second officer
+    /// submits one more interview and writes a packet for the officer too:
+    /// the new interview and their earlier changes the officer has not
+    /// acknowledged yet. The supervisor hears of the second officer's work
+    /// through the officer's phone, a round or more later.
     fn sync_round(&mut self, officer: &Session, rng: &mut Rng, model: &mut Model) {
         let (sup, o2) = (&self.supervisor, &self.officer2);
         sup.session.import(&officer.export_for(sup.device, &[sup.user]).unwrap()).unwrap();
+        o2.session.import(&officer.export_for(o2.device, &[o2.user]).unwrap()).unwrap();
         let mut decided = Vec::new();
         for item in sup.session.inbox().unwrap() {
             let roll = rng.below(100);
@@ -549,7 +552,8 @@ impl World {
         // one of the officer's interviews: by the time a copy relayed by
         // someone else arrives, the officer may have moved on.)
         let mut expect = decided;
-        expect.extend(self.theirs.iter().map(|id| (*id, sup.session.interview(*id).unwrap().status)));
+        expect
+            .extend(self.theirs.iter().filter_map(|id| Some((*id, sup.session.interview(*id).ok()?.status))));
         let from_sup = sup.packet_for(self.officer_device, self.officer);
 
         let village = VILLAGES_IN_SCOPE[rng.below(2) as usize];
@@ -559,7 +563,6 @@ impl World {
         let fresh = submit_interview(&o2.session, &h, self.cycle, income, deprived).id;
         self.theirs.push(fresh);
         let from_o2 = o2.packet_for(self.officer_device, self.officer);
-        sup.session.import(&o2.packet_for(sup.device, sup.user)).unwrap();
 
         let mut expect_o2: Vec<_> =
             expect.iter().filter(|(id, _)| self.theirs.contains(id)).copied().collect();
