@@ -568,7 +568,7 @@ impl World {
             expect.iter().filter(|(id, _)| self.theirs.contains(id)).copied().collect();
         expect_o2.push((fresh, Status::Submitted));
         for (bytes, expect) in [(from_sup, expect), (from_o2, expect_o2)] {
-            let header = hearth_core::sync::packet::parse(&bytes).unwrap().header;
+            let header = hearth_core::sync::packet::parse(&bytes).unwrap();
             std::fs::write(packet_path(&self.dir, model.packets.len()), &bytes).unwrap();
             model.packets.push(PacketInfo {
                 id: header.packet_id,
