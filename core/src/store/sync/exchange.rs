@@ -40,11 +40,19 @@ impl Session {
                 .ok_or(Error::NotFound { kind: "recipient certificate" })?;
             keys.push(cert.body.agreement_key);
         }
-        let marks: HashMap<[u8; 16], u64> = {
+        // What the peer device holds, as its recipients' own packets said.
+        let peers: Vec<[u8; 16]> = recipients.iter().map(|u| mark_key(peer.as_bytes(), u)).collect();
+        let mut marks: HashMap<[u8; 16], u64> = HashMap::new();
+        for key in &peers {
             let mut stmt = r.prepare_cached("SELECT origin, seq FROM peer_marks WHERE peer = ?1")?;
-            let rows = stmt.query_map([peer.as_bytes()], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
-            rows.collect::<Result<_, _>>()?
-        };
+            let rows =
+                stmt.query_map([key], |r| Ok((r.get::<_, [u8; 16]>(0)?, r.get::<_, i64>(1)? as u64)))?;
+            for row in rows {
+                let (origin, seq) = row?;
+                let m = marks.entry(origin).or_insert(0);
+                *m = (*m).max(seq);
+            }
+        }
         let mut logged: Vec<Logged> = Vec::new();
         {
             let mut stmt =
@@ -81,7 +89,9 @@ impl Session {
         actors.extend(logged.iter().map(|l| Uuid::from_bytes(l.change.actor)));
         let mut certificates = Vec::new();
         for a in actors {
-            if !peer_holds_work_of(&r, peer, a)?
+            if !peers
+                .iter()
+                .try_fold(false, |held, key| Ok::<_, Error>(held || peer_holds_work_of(&r, key, a)?))?
                 && let Some(cert) = self.store.certificate_of(&r, a)?
             {
                 certificates.push(cert.to_bytes()?);
@@ -102,11 +112,11 @@ impl Session {
         #[cfg(feature = "planted-bugs")]
         if crate::sync::planted::active(crate::sync::planted::Bug::EarlyWatermark) {
             let w = self.store.writer();
-            for r in &header.ranges {
+            for (r, key) in header.ranges.iter().flat_map(|r| peers.iter().map(move |k| (r, k))) {
                 w.execute(
                     "INSERT INTO peer_marks (peer, origin, seq) VALUES (?1, ?2, ?3)
                      ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, ?3)",
-                    params![peer.as_bytes(), r.origin, (r.first + r.count - 1) as i64],
+                    params![key, r.origin, (r.first + r.count - 1) as i64],
                 )?;
             }
         }
@@ -178,7 +188,13 @@ impl Session {
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)", [id.as_bytes()], |r| {
                     r.get(0)
                 })?;
-            if !local {
+            // A carried certificate replaces a known one only if it was issued
+            // later: an old certificate cannot bring back an old role or key.
+            let newer = match self.store.certificate_of(&tx, *id)? {
+                Some(known) => cert.body.valid_from > known.body.valid_from,
+                None => true,
+            };
+            if !local && newer {
                 tx.execute(
                     "INSERT INTO certificates (user_id, certificate) VALUES (?1, ?2)
                      ON CONFLICT (user_id) DO UPDATE SET certificate = ?2",
@@ -208,6 +224,7 @@ impl Session {
                 summary.already_had += 1;
                 continue;
             }
+            self.check_links(&tx, l)?;
             self.insert_change(&tx, l)?;
             summary.applied += 1;
             touched.insert(c.entity);
@@ -249,7 +266,7 @@ impl Session {
             tx.execute(
                 "INSERT INTO peer_marks (peer, origin, seq) VALUES (?1, ?2, ?3)
                  ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, ?3)",
-                params![parsed.sender_device, m.origin, m.seq as i64],
+                params![mark_key(&parsed.sender_device, &sender), m.origin, m.seq as i64],
             )?;
         }
         tx.execute(
@@ -302,7 +319,14 @@ impl Session {
                 .changes
                 .iter()
                 .map(|c| {
-                    if c.hlc < lo || c.hlc > hi || c.hlc >= 1 << 63 || c.seq >= 1 << 63 || c.seq == 0 {
+                    let base_ok = c.base_hlc == 0 || c.base_hlc < c.hlc;
+                    if c.hlc < lo
+                        || c.hlc > hi
+                        || c.hlc >= 1 << 63
+                        || c.seq >= 1 << 63
+                        || c.seq == 0
+                        || !base_ok
+                    {
                         return Err(PacketError::Malformed.into());
                     }
                     Ok(vec![Logged { change: c.clone(), prev: [0; 32], chain_sig: Vec::new() }])
@@ -314,7 +338,8 @@ impl Session {
                     let announced = parsed.ranges.iter().any(|r| {
                         r.origin == run.origin
                             && r.first == run.first
-                            && r.last + 1 == run.first + run.items.len() as u64
+                            && r.last.checked_sub(r.first).and_then(|d| d.checked_add(1))
+                                == Some(run.items.len() as u64)
                     });
                     if !announced || run.first == 0 {
                         return Err(PacketError::Malformed.into());
@@ -325,7 +350,8 @@ impl Session {
                         (Some(p), Some(h)) if p != h => return Err(PacketError::BadChange.into()),
                         (Some(p), _) => p,
                         (None, Some(h)) => h,
-                        (None, None) if run.first == 1 => [0; 32],
+                        // An origin's first change, or a v1 change, links to nothing.
+                        (None, None) if run.first == 1 || starts_single(run) => [0; 32],
                         (None, None) => return Err(PacketError::Malformed.into()),
                     };
                     runs.push(chain::from_run(run, lo, hi, prev)?);
@@ -333,6 +359,32 @@ impl Session {
                 Ok(runs)
             }
         }
+    }
+
+    /// A new change must link to the change before it and be linked to by
+    /// the change after it, where this store holds them: otherwise two
+    /// histories of one origin have met (someone signed into another's
+    /// sequence), and the packet is refused.
+    fn check_links(&self, conn: &Connection, l: &Logged) -> Result<()> {
+        let c = &l.change;
+        if !l.is_v1() && c.seq > 1 && self.held_hash(conn, c.origin, c.seq - 1)?.is_some_and(|h| h != l.prev)
+        {
+            return Err(PacketError::BadChange.into());
+        }
+        let next: Option<(u32, Vec<u8>)> = conn
+            .query_row(
+                "SELECT sv, change FROM changes WHERE origin = ?1 AND seq = ?2",
+                params![c.origin, (c.seq + 1) as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((sv, sealed)) = next {
+            let after = self.open_change(c.origin, (c.seq + 1) as i64, sv, &sealed)?;
+            if !after.is_v1() && after.prev != l.hash() {
+                return Err(PacketError::BadChange.into());
+            }
+        }
+        Ok(())
     }
 
     /// The chain hash of a change, if this store holds it.
@@ -345,13 +397,32 @@ impl Session {
     }
 }
 
-/// Whether `peer` holds a change by `user`, and so `user`'s certificate.
-fn peer_holds_work_of(conn: &Connection, peer: Uuid, user: Uuid) -> Result<bool> {
+fn starts_single(run: &crate::sync::wire2::Run) -> bool {
+    run.items.first().is_some_and(|i| matches!(i.sig, crate::sync::wire2::Sig::Single(_)))
+}
+
+/// Where what a device holds is recorded: per device *and* the user who
+/// said so. The sending device named in a header is not certified, so a user
+/// can only ever speak for marks filed under their own name; another user's
+/// claim about a device cannot stop packets to that device.
+fn mark_key(device: &[u8; 16], user: &Uuid) -> [u8; 16] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(b"hearth/peer-marks");
+    ctx.update(device);
+    ctx.update(user.as_bytes());
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&ctx.finish().as_ref()[..16]);
+    key
+}
+
+/// Whether the peer whose marks are filed under `peer` holds a change by
+/// `user`, and so `user`'s certificate.
+fn peer_holds_work_of(conn: &Connection, peer: &[u8; 16], user: Uuid) -> Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM changes c JOIN peer_marks m ON m.peer = ?1 AND m.origin = c.origin
              WHERE c.actor = ?2 AND c.seq <= m.seq LIMIT 1",
-            params![peer.as_bytes(), user.as_bytes()],
+            params![peer, user.as_bytes()],
             |_| Ok(()),
         )
         .optional()?

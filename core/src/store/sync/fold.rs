@@ -20,13 +20,15 @@ use uuid::Uuid;
 
 use super::convert::{cycle_from_wire, household_from_wire, interview_from_wire, interview_payload};
 use super::kind_code;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::household::Household;
 use crate::identity::Role;
 use crate::store::Session;
 use crate::store::cycles::read_cycle;
 use crate::store::interviews::household_form;
-use crate::sync::wire::{ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, act_from};
+use crate::sync::wire::{
+    ACT_REASSIGN, ACT_START, Change, Entity, Op, WireCycle, WireHousehold, act_from, status_code,
+};
 use crate::sync::wire2::{WireAssignment, WireInterview, assignment_id};
 use crate::workflow::lifecycle::{self, Actor};
 use crate::workflow::{CycleStatus, Interview, Status};
@@ -202,7 +204,7 @@ impl Session {
             });
             let ok = fixed
                 && match (&state, c.op) {
-                    (None, Op::Act(ACT_START)) => starter,
+                    (None, Op::Act(ACT_START)) => starter && next.status == status_code(Status::Draft),
                     (Some((cur, _, _)), Op::Act(ACT_REASSIGN)) => {
                         self.role_of(tx, c.actor)? == Some(crate::identity::Role::Supervisor)
                             && crate::sync::wire::status_from(cur.status).is_some_and(Status::editable)
@@ -211,11 +213,11 @@ impl Session {
                     (Some((cur, _, _)), Op::Act(code)) => {
                         match (act_from(code), self.role_of(tx, c.actor)?) {
                             (Some(act), Some(role)) => {
-                                let from = crate::sync::wire::status_from(cur.status)
-                                    .ok_or(Error::Decode("wire interview"))?;
                                 let actor = Actor { id: Uuid::from_bytes(c.actor), role, in_scope: true };
-                                lifecycle::next(from, act, actor, Uuid::from_bytes(cur.officer))
-                                    .is_ok_and(|to| crate::sync::wire::status_code(to) == next.status)
+                                crate::sync::wire::status_from(cur.status).is_some_and(|from| {
+                                    lifecycle::next(from, act, actor, Uuid::from_bytes(cur.officer))
+                                        .is_ok_and(|to| status_code(to) == next.status)
+                                })
                             }
                             _ => false,
                         }
@@ -267,7 +269,8 @@ impl Session {
     }
 
     /// Assignments: the last permitted change wins. A change is permitted
-    /// when a supervisor made it for a household in their scope; until the
+    /// as the local API permits it: by a supervisor in scope, to an officer
+    /// whose scope covers the household, before the cycle was certified. Until the
     /// household and cycle are held here, nothing is written (the import
     /// folds assignments again when they arrive).
     fn fold_assignment<'a>(
@@ -293,10 +296,19 @@ impl Session {
                     |r| r.get(0),
                 )
                 .optional()?;
-            let Some(village) = village else { return Ok(Vec::new()) };
+            let Some(village) = village else { return Ok(losers) };
+            // As the local API checks it: a supervisor in scope, an officer
+            // whose scope covers the household, an open cycle.
             let cert = self.store.certificate_of(tx, Uuid::from_bytes(c.actor))?;
-            let allowed =
-                cert.is_some_and(|cert| cert.body.role == Role::Supervisor && self.covers(&cert, &village));
+            let officer = self.store.certificate_of(tx, Uuid::from_bytes(w.officer))?;
+            let at = (c.hlc >> 16) as i64;
+            let open = read_cycle(tx, Uuid::from_bytes(w.cycle)).is_ok_and(|cy| {
+                cy.status == CycleStatus::Open || cy.certified_at_ms.is_some_and(|certified| at < certified)
+            });
+            let allowed = open
+                && cert
+                    .is_some_and(|cert| cert.body.role == Role::Supervisor && self.covers(&cert, &village))
+                && officer.is_some_and(|o| o.body.role == Role::Officer && self.covers(&o, &village));
             if allowed { kept.push((c, w)) } else { losers.push((c, "not permitted")) }
         }
         let Some((winner, w)) = kept.last() else { return Ok(losers) };
