@@ -114,6 +114,27 @@ fn the_published_example_writes_back_to_the_same_document() {
 }
 
 #[test]
+fn numbers_under_extra_read_back_the_same_after_the_answers_are_written() {
+    // Found by the `answers` fuzz target: an 86-digit integer under "extra"
+    // was read as one double, written out, and read back as a neighbouring one.
+    let long = "3".repeat(85) + "0";
+    for number in [
+        long.as_str(),
+        "123456789012345678901234567",
+        "2.2250738585072011e-308",
+        "0.1000000000000000055511151231257827",
+        "-0",
+        "1e22",
+    ] {
+        let doc = format!(r#"{{"extra": {{"n": {number}}}, "members": [{{"extra": [{number}]}}]}}"#);
+        let a = Answers::from_interchange_json(&doc).unwrap();
+        let again = Answers::from_interchange_json(&form().to_interchange_json(&a).unwrap()).unwrap();
+        assert_eq!(again.extra, a.extra, "{number}");
+        assert_eq!(again.members[0].extra, a.members[0].extra, "{number}");
+    }
+}
+
+#[test]
 fn error_messages_never_carry_answer_values() {
     let err = Answers::from_interchange_json(&PUBLISHED_EXAMPLE.replace("\"male\"", "\"Vùi Văn Sình\""))
         .unwrap_err();

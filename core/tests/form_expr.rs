@@ -97,6 +97,71 @@ fn cyclic_calculations_are_refused() {
     ));
 }
 
+/// A form whose calculation `c0` names `c1` twice, `c1` names `c2` twice, and
+/// so on down to an integer `n`: `c0` stands for 2^depth copies of `n`.
+fn doubling_calculations(depth: usize) -> String {
+    let label = serde_json::json!({"vi": "c", "en": "c"});
+    let mut questions: Vec<serde_json::Value> = (0..depth)
+        .map(|i| {
+            let next = if i + 1 == depth { "n".to_owned() } else { format!("c{}", i + 1) };
+            serde_json::json!({"id": format!("c{i}"), "type": "calculated", "label": label,
+                               "calculate": format!("{next} + {next}")})
+        })
+        .collect();
+    questions.push(serde_json::json!({"id": "n", "type": "integer", "label": label}));
+    serde_json::json!({
+        "id": "t", "version": 1, "title": label,
+        "sections": [{"id": "main", "label": label, "questions": questions}]
+    })
+    .to_string()
+}
+
+#[test]
+fn calculations_that_double_at_each_step_are_refused_at_load_not_inlined_forever() {
+    // Found by the `form` fuzz target's review: 2 KB of JSON that took 35 s
+    // and 160 MB to load (and twice as long per extra step) before inlining
+    // was bounded.
+    let started = std::time::Instant::now();
+    let src = doubling_calculations(40);
+    match Form::from_json(&src) {
+        Err(FormError::Expression { error, .. }) => assert_eq!(error.kind, ExprErrorKind::TooLong),
+        other => panic!("expected the expression to be too long, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    // A few doublings stay well inside the bound and still work.
+    let form = Form::from_json(&doubling_calculations(4)).unwrap();
+    let mut answers = Answers::default();
+    answers.set("n", Value::Int(3));
+    let scope =
+        Scope { answers: &answers, row: None, reference_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() };
+    assert_eq!(form.expression("c0").unwrap().number(scope), Some(48.0));
+}
+
+#[test]
+fn a_long_chain_of_calculations_is_refused_as_too_deep() {
+    // Each calculation names the next: the inlined rule nests as deep as the
+    // chain is long, and evaluation would recurse that deep.
+    let label = serde_json::json!({"vi": "c", "en": "c"});
+    let depth = 300;
+    let mut questions: Vec<serde_json::Value> = (0..depth)
+        .map(|i| {
+            let next = if i + 1 == depth { "n".to_owned() } else { format!("c{}", i + 1) };
+            serde_json::json!({"id": format!("c{i}"), "type": "calculated", "label": label,
+                               "calculate": format!("-{next}")})
+        })
+        .collect();
+    questions.push(serde_json::json!({"id": "n", "type": "integer", "label": label}));
+    let src = serde_json::json!({
+        "id": "t", "version": 1, "title": label,
+        "sections": [{"id": "main", "label": label, "questions": questions}]
+    })
+    .to_string();
+    match Form::from_json(&src) {
+        Err(FormError::Expression { error, .. }) => assert_eq!(error.kind, ExprErrorKind::TooDeep),
+        other => panic!("expected the expression to be too deep, got {other:?}"),
+    }
+}
+
 fn eval(form: &Form, src: &str, answers: &Answers) -> Option<bool> {
     let date = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
     let expr = form.expression(src).unwrap();

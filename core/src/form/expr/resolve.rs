@@ -69,19 +69,44 @@ pub(crate) enum Op {
     Rows(Agg, Option<Box<Op>>),
 }
 
+/// Most syntax-tree nodes an expression may stand for once the calculations
+/// it names are inlined. A calculation can name another twice, so without a
+/// bound a short questionnaire could inline to exponentially many nodes.
+pub(crate) const MAX_INLINED_NODES: usize = 10_000;
+/// Deepest nesting once calculations are inlined; evaluation and the type
+/// check recurse this deep.
+pub(crate) const MAX_INLINED_HEIGHT: usize = 2 * super::parser::MAX_HEIGHT;
+
 pub(crate) struct Resolver<'a> {
     schema: &'a dyn Schema,
     params: &'a BTreeMap<String, f64>,
     inlining: Vec<String>,
     in_aggregate: bool,
+    /// Nodes resolved so far, and the current nesting, calculations included.
+    nodes: usize,
+    depth: usize,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(schema: &'a dyn Schema, params: &'a BTreeMap<String, f64>) -> Resolver<'a> {
-        Resolver { schema, params, inlining: Vec::new(), in_aggregate: false }
+        Resolver { schema, params, inlining: Vec::new(), in_aggregate: false, nodes: 0, depth: 0 }
     }
 
     pub fn resolve(&mut self, node: &Node, in_roster: bool) -> Result<Op, ExprError> {
+        self.nodes += 1;
+        if self.nodes > MAX_INLINED_NODES {
+            return Err(ExprError::new(K::TooLong, node.col));
+        }
+        if self.depth >= MAX_INLINED_HEIGHT {
+            return Err(ExprError::new(K::TooDeep, node.col));
+        }
+        self.depth += 1;
+        let op = self.resolve_node(node, in_roster);
+        self.depth -= 1;
+        op
+    }
+
+    fn resolve_node(&mut self, node: &Node, in_roster: bool) -> Result<Op, ExprError> {
         let col = node.col;
         let err = |kind| ExprError::new(kind, col);
         Ok(match &node.kind {

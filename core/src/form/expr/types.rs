@@ -25,7 +25,9 @@ fn mismatch(col: usize) -> ExprError {
     ExprError::new(ExprErrorKind::TypeMismatch, col)
 }
 
-/// The type of `node`; names must already have resolved.
+/// The type of `node`; names must already have resolved. It walks the tree
+/// with calculations inlined, as `resolve` did, so the bounds `resolve`
+/// enforced on that walk bound this one too.
 pub(crate) fn check(node: &Node, schema: &dyn Schema) -> Result<Ty, ExprError> {
     let col = node.col;
     let want = |got: Ty, want: Ty| if got == want { Ok(()) } else { Err(mismatch(col)) };
