@@ -474,3 +474,98 @@ fn an_assignment_made_on_the_supervisors_phone_reaches_the_officers_worklist() {
     deliver(&w.supervisor, &w.supervisor2);
     assert_eq!(w.supervisor2.session.state_hash().unwrap(), o.state_hash().unwrap());
 }
+
+/// A user can only speak for what their own device holds: a packet naming
+/// another phone as its sender, claiming that phone holds everything, must
+/// not stop the receiver's packets to that phone.
+#[test]
+fn a_claim_about_another_devices_holdings_does_not_stop_packets_to_it() {
+    use hearth_core::sync::wire::SeqMark;
+    use hearth_core::sync::wire2::{Body, Header};
+    let w = world();
+    let cycle = open_cycle(&w.supervisor.session);
+    let sup = &w.supervisor.session;
+    let liar = &w.supervisor2.session;
+    let officer_device = *Uuid::parse_str(w.officer.store.store_id()).unwrap().as_bytes();
+    let sup_origin = *Uuid::parse_str(w.supervisor.store.store_id()).unwrap().as_bytes();
+    let header = Header {
+        sender_device: officer_device,
+        sender_key: liar.certificate().body.signing_key,
+        hlc_min: 0,
+        hlc_span: 0,
+        ranges: vec![],
+        compression: 0,
+        ephemeral: [0; 32],
+        wraps: vec![],
+    };
+    let body = Body {
+        known: vec![SeqMark { origin: sup_origin, seq: 1 << 40 }],
+        certificates: vec![liar.certificate().to_bytes().unwrap()],
+        runs: vec![],
+    };
+    let packet =
+        hearth_core::sync::packet::v2::seal(header, &body, &[sup.certificate().body.agreement_key], |m| {
+            liar.sign(m)
+        })
+        .unwrap();
+    sup.import(&packet).unwrap();
+    let summary = deliver(&w.supervisor, &w.officer);
+    assert!(summary.applied > 0, "the officer still gets the cycle");
+    assert!(w.officer.session.cycle(cycle).is_ok());
+}
+
+/// A v1 change whose base is not before it would make every later export of
+/// the receiver fail; it is refused at the door.
+#[test]
+fn a_v1_change_whose_base_is_not_before_it_is_refused() {
+    use hearth_core::sync::wire::{Body, Change, Entity, Header, Op, SeqRange, WireHousehold};
+    let w = world();
+    let sup = &w.supervisor.session;
+    let o = &w.officer.session;
+    let origin = *Uuid::now_v7().as_bytes();
+    let hlc = (hearth_core::clock::Clock::now(&*w.clock).timestamp_millis() as u64) << 16;
+    let household = WireHousehold {
+        village: "01108-01".into(),
+        address: String::new(),
+        members: vec![],
+        gps: None,
+        phone: None,
+        notes: String::new(),
+    };
+    let mut change = Change {
+        origin,
+        seq: 1,
+        hlc,
+        base_hlc: hlc,
+        actor: *o.user_id().as_bytes(),
+        entity: Entity::Household(*Uuid::now_v7().as_bytes()),
+        op: Op::Upsert,
+        payload: postcard::to_stdvec(&household).unwrap(),
+        signature: vec![],
+    };
+    change.signature = o.sign(&change.signed_bytes());
+    let header = Header {
+        packet_id: *Uuid::now_v7().as_bytes(),
+        created_ms: 0,
+        sender_device: origin,
+        sender_user: *o.user_id().as_bytes(),
+        sender_key: o.certificate().body.signing_key,
+        recipients: vec![],
+        hlc_min: hlc,
+        hlc_max: hlc,
+        ranges: vec![SeqRange { origin, first: 1, last: 1 }],
+        known: vec![],
+        compression: 0,
+        body_hash: [0; 32],
+    };
+    let body = Body { certificates: vec![o.certificate().to_bytes().unwrap()], changes: vec![change] };
+    let packet =
+        hearth_core::sync::packet::v1::seal(header, &body, &[sup.certificate().body.agreement_key], |m| {
+            o.sign(m)
+        })
+        .unwrap();
+    let before = sup.state_hash().unwrap();
+    assert!(matches!(sup.import(&packet), Err(Error::Packet(PacketError::Malformed))));
+    assert_eq!(sup.state_hash().unwrap(), before);
+    deliver(&w.supervisor, &w.officer);
+}
