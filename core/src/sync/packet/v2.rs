@@ -14,7 +14,7 @@
 //!   a recipient with the key id. A wrong or altered wrap yields a key that
 //!   does not open the body.
 //! - The sender signs `"hearth/packet/v2" ‖ every byte up to the end of the
-//!   header ‖ SHA-256(sealed body)` with Ed25519, so signing costs the same
+//!   body's length ‖ SHA-256(sealed body)` with Ed25519, so signing costs the same
 //!   for any body size. The packet id is the first 16 bytes of the SHA-256 of
 //!   that message.
 
