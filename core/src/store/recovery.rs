@@ -100,7 +100,7 @@ fn info(store_id: &str) -> Vec<u8> {
 fn wrap(dek: &SecretKey, key: &RecoveryPublicKey, store_id: &str) -> Result<(Vec<u8>, Vec<u8>)> {
     let public = <X25519HkdfSha256 as Kem>::PublicKey::from_bytes(&key.0)
         .map_err(|_| Error::invalid("recovery key", "is not an X25519 public key"))?;
-    let mut rng = PrefilledRng::new()?;
+    let mut rng = crate::sync::packet::PrefilledRng::new()?;
     let (enc, sealed) = hpke::single_shot_seal::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256, _>(
         &OpModeS::Base,
         &public,
@@ -235,53 +235,6 @@ impl Session {
         Ok(())
     }
 }
-
-/// Randomness for one HPKE encapsulation, drawn from the system up front so a
-/// failing source is an error, never a weak key (as `sync::packet` does).
-struct PrefilledRng {
-    buf: Zeroizing<[u8; 128]>,
-    used: usize,
-    exhausted: bool,
-}
-
-impl PrefilledRng {
-    fn new() -> Result<Self> {
-        let mut buf = Zeroizing::new([0u8; 128]);
-        SystemRandom::new().fill(&mut buf[..]).map_err(|_| Error::Crypto("random"))?;
-        Ok(PrefilledRng { buf, used: 0, exhausted: false })
-    }
-
-    fn check(&self) -> Result<()> {
-        if self.exhausted { Err(Error::Crypto("random")) } else { Ok(()) }
-    }
-}
-
-impl hpke::rand_core::RngCore for PrefilledRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0u8; 4];
-        self.fill_bytes(&mut b);
-        u32::from_le_bytes(b)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0u8; 8];
-        self.fill_bytes(&mut b);
-        u64::from_le_bytes(b)
-    }
-
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        let end = self.used + dest.len();
-        if end > self.buf.len() {
-            self.exhausted = true;
-            dest.fill(0);
-            return;
-        }
-        dest.copy_from_slice(&self.buf[self.used..end]);
-        self.used = end;
-    }
-}
-
-impl hpke::rand_core::CryptoRng for PrefilledRng {}
 
 #[cfg(test)]
 mod tests {
