@@ -15,7 +15,7 @@ use hearth_core::identity::Role;
 use hearth_core::store::{KeyProvider, KeyProviderError, Pin, Store, StoreOptions};
 use hearth_core::sync::frames::cut;
 use hearth_core::sync::packet;
-use hearth_core::sync::wire::{Body, Header};
+use hearth_core::sync::{wire, wire2};
 use hearth_fuzz::{
     RECIPIENT_SEED, SAMPLE_ANSWERS, SECOND_RECIPIENT_SEED, agreement_public, authority, authority_key, hex,
     sender, sender_public,
@@ -104,51 +104,63 @@ fn vectors(root: &Path) -> Result<Seeds, Box<dyn std::error::Error>> {
         .collect()
 }
 
-/// Every golden header with every golden body, sealed and signed now.
+/// The golden header of each wire version with its golden body, sealed and
+/// signed now: v2 (what the build writes) with `packet::v2::seal`, v1 (still
+/// read) with `packet::v1::seal`.
 fn sealed_packets(vectors: &Seeds) -> Result<Seeds, Box<dyn std::error::Error>> {
+    let sign = |m: &[u8]| sender().sign(m).as_ref().to_vec();
     let mut out = Seeds::new();
-    for (hname, header) in vectors.iter().filter(|(n, _)| n.starts_with("header")) {
-        for (bname, body) in vectors.iter().filter(|(n, _)| n.starts_with("body")) {
-            let mut header: Header = postcard::from_bytes(header)?;
-            let body: Body = postcard::from_bytes(body)?;
-            header.sender_key = sender_public();
-            for (tag, recipients) in [
-                ("one", vec![agreement_public(&RECIPIENT_SEED)]),
-                ("two", vec![agreement_public(&SECOND_RECIPIENT_SEED), agreement_public(&RECIPIENT_SEED)]),
-            ] {
-                let bytes =
-                    packet::seal(header.clone(), &body, &recipients, |m| sender().sign(m).as_ref().to_vec())?;
-                out.push((format!("sealed-{tag}-{hname}-{bname}"), bytes));
-            }
+    for (tag, recipients) in [
+        ("one", vec![agreement_public(&RECIPIENT_SEED)]),
+        ("two", vec![agreement_public(&SECOND_RECIPIENT_SEED), agreement_public(&RECIPIENT_SEED)]),
+    ] {
+        let mut header: wire2::Header = postcard::from_bytes(vector(vectors, "header-v2")?)?;
+        header.sender_key = sender_public();
+        let body: wire2::Body = postcard::from_bytes(vector(vectors, "body-v2")?)?;
+        out.push((format!("sealed-{tag}-v2"), packet::v2::seal(header.clone(), &body, &recipients, sign)?));
+        // The same header with an empty body, and with each run alone.
+        let empty = wire2::Body { known: vec![], certificates: vec![], runs: vec![] };
+        out.push((
+            format!("sealed-{tag}-v2-empty"),
+            packet::v2::seal(header.clone(), &empty, &recipients, sign)?,
+        ));
+        for (i, run) in body.runs.iter().enumerate() {
+            let one = wire2::Body { runs: vec![run.clone()], ..body.clone() };
+            out.push((
+                format!("sealed-{tag}-v2-run{i}"),
+                packet::v2::seal(header.clone(), &one, &recipients, sign)?,
+            ));
         }
+
+        let mut header: wire::Header = postcard::from_bytes(vector(vectors, "header-v1")?)?;
+        header.sender_key = sender_public();
+        let body: wire::Body = postcard::from_bytes(vector(vectors, "body-v1")?)?;
+        out.push((format!("sealed-{tag}-v1"), packet::v1::seal(header, &body, &recipients, sign)?));
     }
     Ok(out)
 }
 
-/// `packet_sealed` inputs: a golden header, a golden body, control bytes
-/// (a byte to damage, then a wrap mode and real wraps to swap in).
+/// The golden vector `name` (`tests/vectors/<name>.hex`).
+fn vector<'a>(vectors: &'a Seeds, name: &str) -> Result<&'a [u8], Box<dyn std::error::Error>> {
+    vectors
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| b.as_slice())
+        .ok_or_else(|| format!("tests/vectors/{name}.hex is missing").into())
+}
+
+/// `packet_sealed` inputs: the golden v2 header, the golden v2 body or an
+/// empty one, then control bytes (a byte to damage and how).
 fn sealed_inputs(vectors: &Seeds) -> Result<Seeds, Box<dyn std::error::Error>> {
+    let header = vector(vectors, "header-v2")?;
+    let empty = postcard::to_stdvec(&wire2::Body { known: vec![], certificates: vec![], runs: vec![] })?;
     let mut out = Seeds::new();
-    for (hname, header) in vectors.iter().filter(|(n, _)| n.starts_with("header")) {
-        for (bname, body) in vectors.iter().filter(|(n, _)| n.starts_with("body")) {
-            let mut h: Header = postcard::from_bytes(header)?;
-            h.sender_key = sender_public();
-            let b: Body = postcard::from_bytes(body)?;
-            let sealed = packet::seal(h, &b, &[agreement_public(&RECIPIENT_SEED)], |m| {
-                sender().sign(m).as_ref().to_vec()
-            })?;
-            let wraps = postcard::to_stdvec(&packet::parse(&sealed)?.wraps)?;
-            for (i, control) in
-                [vec![], vec![0, 40, 1], vec![1, 3, 0x80, 3], vec![0, 7, 2, 1]].iter().enumerate()
-            {
-                let mut input = header.clone();
-                input.extend_from_slice(body);
-                input.extend_from_slice(control);
-                if control.len() == 4 {
-                    input.extend_from_slice(&wraps);
-                }
-                out.push((format!("{hname}-{bname}-{i}"), input));
-            }
+    for (bname, body) in [("body-v2", vector(vectors, "body-v2")?), ("empty", &empty[..])] {
+        for (i, control) in [vec![], vec![0, 40, 1], vec![1, 3, 0x80], vec![0, 7, 2]].iter().enumerate() {
+            let mut input = header.to_vec();
+            input.extend_from_slice(body);
+            input.extend_from_slice(control);
+            out.push((format!("header-v2-{bname}-{i}"), input));
         }
     }
     Ok(out)
@@ -158,8 +170,9 @@ fn sealed_inputs(vectors: &Seeds) -> Result<Seeds, Box<dyn std::error::Error>> {
 /// is also a run of length-prefixed raw frames.
 fn frame_inputs(vectors: &Seeds, packets: &Seeds) -> Result<Seeds, Box<dyn std::error::Error>> {
     let mut out = Seeds::new();
-    let golden = vectors.iter().find(|(n, _)| n.starts_with("packet")).map(|(_, b)| b.clone());
-    let mut chosen: Vec<Vec<u8>> = golden.into_iter().collect();
+    // The golden packets (v1 and v2) and the first freshly sealed one (v2).
+    let mut chosen: Vec<Vec<u8>> =
+        vectors.iter().filter(|(n, _)| n.starts_with("packet")).map(|(_, b)| b.clone()).collect();
     chosen.extend(packets.iter().take(1).map(|(_, b)| b.clone()));
     for (pi, p) in chosen.iter().enumerate() {
         // Raw frames: each a length byte, then the frame.

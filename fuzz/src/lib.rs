@@ -11,14 +11,14 @@ use hearth_core::identity::{Authority, AuthorityKey};
 use hpke::{Kem, Serializable};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
-/// The recipient X25519 seed of the golden packet (`tests/vectors/packet-v1.hex`)
+/// The recipient X25519 seed of the golden packets (`tests/vectors/packet-v*.hex`)
 /// and of every packet the seeds script seals: a test key, public on purpose.
 pub const RECIPIENT_SEED: [u8; 32] = [0x42; 32];
 /// A second recipient's seed, for packets sealed to two phones.
 pub const SECOND_RECIPIENT_SEED: [u8; 32] = [0x43; 32];
 /// A key no packet is ever sealed to.
 pub const STRANGER_SEED: [u8; 32] = [0x44; 32];
-/// The Ed25519 seed the golden packet and the seed packets are signed with.
+/// The Ed25519 seed the golden packets and the seed packets are signed with.
 pub const SENDER_SEED: [u8; 32] = [0x24; 32];
 /// The Ed25519 seed of the test deployment authority.
 pub const AUTHORITY_SEED: [u8; 32] = [0x07; 32];
