@@ -33,7 +33,7 @@ use hearth_core::sync::chain;
 use hearth_core::sync::frames::{self, Reassembly};
 use hearth_core::sync::packet::{self, Opened};
 use hearth_core::sync::wire::{ACT_START, Entity, Op, WireHousehold, act_from};
-use hearth_core::sync::wire2::{Body, Payload, Sig, WireInterview};
+use hearth_core::sync::wire2::{Body, Header, Payload, Sig, WireInterview};
 use hearth_core::workflow::{Comment, CycleKind, Interview, NewCycle, Status};
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Kem, Serializable};
@@ -377,6 +377,26 @@ impl World {
     fn reply(&self) {
         let p = self.supervisor.export_for(device(&self.officer), &[self.officer.user_id()]);
         self.officer.import(&p.expect("exported")).expect("imported");
+        // The readers stand for users of the supervisor's phone: each tells the
+        // officer what that phone holds, as its own users' packets would (marks
+        // are filed per device and user).
+        let known = self.supervisor.store().held().expect("held");
+        let officer_key = self.officer.certificate().body.agreement_key;
+        for r in &self.readers {
+            let header = Header {
+                sender_device: *device(&self.supervisor).as_bytes(),
+                sender_key: r.signing_key,
+                hlc_min: 0,
+                hlc_span: 0,
+                ranges: vec![],
+                compression: 0,
+                ephemeral: [0; 32],
+                wraps: vec![],
+            };
+            let body = Body { known: known.clone(), certificates: vec![r.certificate.clone()], runs: vec![] };
+            let p = packet::v2::seal(header, &body, &[officer_key], |m| r.pair.sign(m).as_ref().to_vec());
+            self.officer.import(&p.expect("sealed")).expect("imported");
+        }
     }
 }
 
@@ -403,6 +423,8 @@ fn phone(
 
 /// A recipient whose keys are made here, as a server's would be.
 struct Reader {
+    pair: Ed25519KeyPair,
+    signing_key: [u8; 32],
     user: Uuid,
     seed: [u8; 32],
     key: [u8; 32],
@@ -429,7 +451,7 @@ impl Reader {
         let cert = authority
             .issue(&request, Role::Supervisor, vec!["01108".into()], from, from + chrono::Duration::days(730))
             .expect("issued");
-        Reader { user, seed, key, certificate: cert.to_bytes().expect("encoded") }
+        Reader { pair, signing_key, user, seed, key, certificate: cert.to_bytes().expect("encoded") }
     }
 
     fn open(&self, packet: &[u8]) -> Body {
